@@ -1,0 +1,61 @@
+# Two commands for users: `make demo` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+STAMP := $(VENV)/.synced
+TX := $(BIN)/tuanxue
+DEMO_DB := sqlite:///$(CURDIR)/var/demo.sqlite3
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test lint fmt serve messages bench clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): $(BIN)/uv pyproject.toml uv.lock
+	$(BIN)/uv sync --frozen --quiet --python $(BIN)/python
+	@touch $@
+
+demo: $(STAMP)
+	@mkdir -p var
+	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(TX) migrate --verbosity 0
+	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(TX) demo
+	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(TX) runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TX) check --fail-level WARNING
+	$(TX) makemigrations --check --dry-run --verbosity 0
+	$(BIN)/python -m tuanxue.tools.msgcheck
+	$(BIN)/pytest -n 2 -q
+	@if [ -n "$$TUANXUE_TEST_DATABASE_URL" ]; then \
+		echo "== again on $$(echo $$TUANXUE_TEST_DATABASE_URL | sed 's/:[^:@]*@/:***@/')"; \
+		DATABASE_URL="$$TUANXUE_TEST_DATABASE_URL" $(BIN)/pytest -n 2 -q -m "not e2e"; \
+	elif [ "$$TUANXUE_STRICT" = "1" ]; then \
+		echo "strict mode: TUANXUE_TEST_DATABASE_URL is not set, the PostgreSQL run cannot be skipped"; exit 1; \
+	else \
+		echo "(PostgreSQL run skipped: set TUANXUE_TEST_DATABASE_URL to run it)"; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: $(STAMP)
+	cd src/tuanxue && ../../$(TX) makemessages -l zh_Hans --no-location --no-obsolete
+	$(BIN)/python -m tuanxue.tools.msgcheck
+	cd src/tuanxue && ../../$(TX) compilemessages
+
+bench: $(STAMP)
+	$(BIN)/python bench/import_students.py
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,177 @@
+"""The shared kernel: schools (tenants), the academic calendar, the audit log, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class School(models.Model):
+    """One school (tenant). Every other record belongs to exactly one school."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AcademicYear(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="academic_years")
+    code = models.CharField(_("code"), max_length=9, help_text="2019-2020")
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+
+    class Meta:
+        ordering = ["school", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "code"], name="academic_year_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="year_order"
+            ),
+        ]
+        verbose_name = _("academic year")
+        verbose_name_plural = _("academic years")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Semester(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="semesters")
+    academic_year = models.ForeignKey(
+        AcademicYear, on_delete=models.CASCADE, related_name="semesters"
+    )
+    code = models.CharField(_("code"), max_length=11, help_text="2019-2020-2")
+    number = models.PositiveSmallIntegerField(_("number"))
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+
+    class Meta:
+        ordering = ["school", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "code"], name="semester_code_unique"),
+            models.CheckConstraint(condition=models.Q(number__in=[1, 2]), name="semester_number"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="semester_order"
+            ),
+        ]
+        verbose_name = _("semester")
+        verbose_name_plural = _("semesters")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class AuditChain(models.Model):
+    """The head of one school's hash chain; locked while an event is appended."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="audit_chain")
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+    def __str__(self) -> str:
+        return f"{self.school_id}@{self.last_seq}"
+
+
+class AuditEvent(models.Model):
+    """One append-only audit event. Rows are never updated or deleted.
+
+    ``hash`` covers every field and the previous event's hash, so an edited, inserted or deleted
+    row breaks the chain; ``tuanxue audit verify`` walks it.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="audit_events")
+    seq = models.PositiveBigIntegerField()
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    target_type = models.CharField(max_length=80)
+    target_id = models.CharField(max_length=64)
+    target_label = models.CharField(_("target"), max_length=200)
+    old = models.JSONField(_("old values"), null=True, blank=True)
+    new = models.JSONField(_("new values"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["school", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "seq"], name="audit_seq_unique"),
+        ]
+        indexes = [models.Index(fields=["school", "target_type", "target_id"])]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.school_id}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        # The one guard kept in save(): the log is append-only.
+        if self.pk is not None:
+            raise ValueError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("audit events are append-only")
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a hash is stored; the secret is shown once when created."""
+
+    PREFIX = "txk_"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def new_key(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept for throttling. Old rows are pruned as new ones arrive."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.address} {self.at:%Y-%m-%d %H:%M}"

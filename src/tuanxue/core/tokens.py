@@ -1,0 +1,60 @@
+"""Personal API tokens: create, revoke, authenticate."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuanxue.core.errors import DomainError
+from tuanxue.core.models import ApiToken
+
+MAX_ACTIVE_TOKENS = 10
+
+
+def token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
+    """A new token for ``user``. Returns it and its secret, which is never shown again."""
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Give the token a name."), field="name")
+    if actor is not None and actor.pk != user.pk and not actor.is_superuser:
+        raise DomainError(_("You can only create tokens for yourself."))
+    with transaction.atomic():
+        active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
+        if active >= MAX_ACTIVE_TOKENS:
+            raise DomainError(
+                _("You already have %(n)s active tokens; revoke one first.") % {"n": active},
+                field="name",
+            )
+        key = ApiToken.new_key()
+        token = ApiToken.objects.create(
+            user=user, name=name, key_hash=ApiToken.hash_key(key), hint=key[:10]
+        )
+    return token, key
+
+
+def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is not None:
+            raise DomainError(_("This token was already revoked."))
+        if actor is not None and actor.pk != token.user_id and not actor.is_superuser:
+            raise DomainError(_("You can only revoke your own tokens."))
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def user_for_key(key: str):
+    """The active user a bearer key belongs to, or None."""
+    if not key or not key.startswith(ApiToken.PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

@@ -1,0 +1,18 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from tuanxue.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("account/", views.account, name="account"),
+    path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+]
+
+# Names used by Django's auth machinery live outside the namespace.
+auth_urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,83 @@
+"""Log in and out, and the user's own account page with personal API tokens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tuanxue.core import tokens
+from tuanxue.core.errors import DomainError
+from tuanxue.core.models import ApiToken
+from tuanxue.core.throttle import clear_failures, client_address, is_locked, record_failure
+
+
+class ThrottledLoginForm(auth_views.AuthenticationForm):
+    error_messages = {
+        **auth_views.AuthenticationForm.error_messages,
+        "locked": gettext_lazy(
+            "Too many failed attempts. Wait a quarter of an hour and try again."
+        ),
+    }
+
+    def clean(self):
+        username = (self.data.get("username") or "").strip()
+        address = client_address(self.request) if self.request else ""
+        if is_locked(username=username, address=address):
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            record_failure(username=username, address=address)
+            raise
+        clear_failures(username=username)
+        return cleaned
+
+
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledLoginForm
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Token name"), max_length=100)
+
+
+@login_required
+def account(request):
+    form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, new_key = tokens.token_create(
+                actor=request.user, user=request.user, name=form.cleaned_data["name"]
+            )
+        except DomainError as exc:
+            form.add_error("name", exc.message)
+    return render(
+        request,
+        "core/account.html",
+        {
+            "form": form,
+            "new_key": new_key,
+            "tokens": request.user.api_tokens.filter(revoked_at__isnull=True),
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id: int):
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    try:
+        tokens.token_revoke(actor=request.user, token=token)
+        messages.success(request, _("Token %(name)s was revoked.") % {"name": token.name})
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("core:account")

@@ -1,0 +1,237 @@
+"""Who may see and change what.
+
+A ``Viewer`` gathers, once per request, what the acting user is: their school, their student or
+staff record, their role grants and the posts they hold. Predicates answer "may this viewer see /
+change this record"; fetch-and-authorise helpers turn the answer into 404 (may not see) or 403
+(may see, may not change).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tuanxue.core.models import School
+from tuanxue.org.models import (
+    HEAD_TITLES,
+    PRESIDIUM_TITLES,
+    College,
+    Membership,
+    Role,
+    RoleGrant,
+    Student,
+    Title,
+    Union,
+)
+
+# Roles whose holders look after the whole school and need students' personal data.
+SCHOOL_OFFICES = {Role.STUDENT_AFFAIRS, Role.SCHOOL_LEAGUE, Role.SCHOOL_PARTY}
+# Roles that may change the registry (import, edit structure).
+REGISTRY_MANAGERS = {Role.STUDENT_AFFAIRS, Role.SCHOOL_LEAGUE}
+COLLEGE_OFFICES = {Role.COLLEGE_LEAGUE, Role.COLLEGE_PARTY}
+
+
+@dataclass
+class Viewer:
+    user: object
+    school: School | None
+    student: Student | None = None
+    staff: object | None = None
+    grants: list[RoleGrant] = field(default_factory=list)
+    posts: list[Membership] = field(default_factory=list)
+
+    # -- who they are -------------------------------------------------------------------------
+
+    @property
+    def is_superuser(self) -> bool:
+        return bool(getattr(self.user, "is_superuser", False))
+
+    @cached_property
+    def roles(self) -> set[str]:
+        roles = {g.role for g in self.grants}
+        if self.student is not None:
+            roles.add(Role.STUDENT)
+        for post in self.posts:
+            roles.add(Role.UNION_MEMBER)
+            if post.title in HEAD_TITLES:
+                roles.add(Role.DEPARTMENT_HEAD)
+            if post.title in PRESIDIUM_TITLES:
+                roles.add(Role.PRESIDIUM_MEMBER)
+            if post.title == Title.EXECUTIVE_CHAIR:
+                roles.add(Role.EXECUTIVE_CHAIR)
+        return roles
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [str(label) for value, label in Role.choices if value in self.roles]
+
+    @property
+    def is_federation(self) -> bool:
+        return Role.FEDERATION in self.roles
+
+    @property
+    def sees_all_schools(self) -> bool:
+        return self.is_superuser or self.is_federation
+
+    def grants_for(self, *roles: str) -> list[RoleGrant]:
+        return [g for g in self.grants if g.role in roles]
+
+    def has_school_office(self, school: School, roles=SCHOOL_OFFICES) -> bool:
+        if self.is_superuser:
+            return True
+        return any(g.school_id == school.pk for g in self.grants_for(*roles))
+
+    def college_office_ids(self) -> set[int]:
+        return {g.college_id for g in self.grants_for(*COLLEGE_OFFICES) if g.college_id}
+
+    def branch_class_ids(self) -> set[int]:
+        return {g.class_group_id for g in self.grants_for(Role.LEAGUE_BRANCH) if g.class_group_id}
+
+    # -- what they may see --------------------------------------------------------------------
+
+    @property
+    def may_list_students(self) -> bool:
+        return self.school is not None and self.can_see_roster(self.school)
+
+    @property
+    def may_manage(self) -> bool:
+        return self.school is not None and self.can_manage_registry(self.school)
+
+    @property
+    def may_audit(self) -> bool:
+        return self.school is not None and self.can_see_audit(self.school)
+
+    def can_see_school(self, school: School) -> bool:
+        return self.sees_all_schools or (self.school is not None and self.school.pk == school.pk)
+
+    def can_manage_registry(self, school: School) -> bool:
+        return self.has_school_office(school, REGISTRY_MANAGERS)
+
+    def can_see_audit(self, school: School) -> bool:
+        return self.is_federation or self.has_school_office(school)
+
+    def can_see_roster(self, school: School) -> bool:
+        """May list students (with their personal data, within their scope)."""
+        return (
+            self.has_school_office(school)
+            or bool(self.college_office_ids())
+            or bool(self.branch_class_ids())
+        )
+
+    def can_see_personal(self, student: Student) -> bool:
+        """Political status, phone, gender and academic standing."""
+        if self.student is not None and self.student.pk == student.pk:
+            return True
+        if self.has_school_office(student.school):
+            return True
+        if student.college_id in self.college_office_ids():
+            return True
+        return student.class_group_id in self.branch_class_ids()
+
+    def can_see_student(self, student: Student) -> bool:
+        """The public card of a student: everyone in the school sees a union member's card."""
+        if not self.can_see_school(student.school):
+            return False
+        if self.can_see_personal(student):
+            return True
+        return student.memberships.exists()
+
+    def roster_scope(self, school: School) -> QuerySet[Student]:
+        """The students whose records this viewer may list."""
+        students = Student.objects.filter(school=school)
+        if self.has_school_office(school):
+            return students
+        scope = Q(pk__in=[])
+        if colleges := self.college_office_ids():
+            scope |= Q(college_id__in=colleges)
+        if classes := self.branch_class_ids():
+            scope |= Q(class_group_id__in=classes)
+        return students.filter(scope)
+
+
+def build_viewer(user, school: School | None = None) -> Viewer:
+    if user is None or not user.is_authenticated:
+        return Viewer(user=user, school=None)
+    student = Student.objects.select_related("school").filter(user=user).first()
+    staff = getattr(user, "staff_person", None) if hasattr(user, "staff_person") else None
+    grants = list(RoleGrant.objects.filter(user=user, revoked_at__isnull=True))
+    own_school = None
+    if student is not None:
+        own_school = student.school
+    elif staff is not None:
+        own_school = staff.school
+    else:
+        school_ids = {g.school_id for g in grants if g.school_id}
+        if len(school_ids) >= 1:
+            own_school = School.objects.filter(pk=min(school_ids)).first()
+    viewer = Viewer(user=user, school=own_school, student=student, staff=staff, grants=grants)
+    if viewer.sees_all_schools and school is not None:
+        viewer.school = school
+    elif viewer.sees_all_schools and viewer.school is None:
+        viewer.school = School.objects.order_by("code").first()
+    if student is not None:
+        viewer.posts = list(
+            Membership.objects.filter(student=student, end__isnull=True).select_related(
+                "union", "body"
+            )
+        )
+    return viewer
+
+
+def viewer_for(request) -> Viewer:
+    """The request's viewer, built once per request."""
+    cached = getattr(request, "_tuanxue_viewer", None)
+    if cached is not None:
+        return cached
+    school = None
+    code = request.session.get("school_code") if hasattr(request, "session") else None
+    if code:
+        school = School.objects.filter(code=code).first()
+    viewer = build_viewer(request.user, school)
+    request._tuanxue_viewer = viewer
+    return viewer
+
+
+# -- fetch-and-authorise helpers -------------------------------------------------------------
+
+
+def get_school_for_viewer(code: str, viewer: Viewer, *, write: bool = False) -> School:
+    school = School.objects.filter(code=code).first()
+    if school is None or not viewer.can_see_school(school):
+        raise Http404
+    if write and not viewer.can_manage_registry(school):
+        raise PermissionDenied
+    return school
+
+
+def get_union_for_viewer(union_id: int, viewer: Viewer, *, write: bool = False) -> Union:
+    union = Union.objects.select_related("school", "college").filter(pk=union_id).first()
+    if union is None or not viewer.can_see_school(union.school):
+        raise Http404
+    if write and not viewer.can_manage_registry(union.school):
+        raise PermissionDenied
+    return union
+
+
+def get_college_for_viewer(college_id: int, viewer: Viewer) -> College:
+    college = College.objects.select_related("school").filter(pk=college_id).first()
+    if college is None or not viewer.can_see_school(college.school):
+        raise Http404
+    return college
+
+
+def get_student_for_viewer(student_id: int, viewer: Viewer, *, write: bool = False) -> Student:
+    student = (
+        Student.objects.select_related("school", "college", "major", "class_group")
+        .filter(pk=student_id)
+        .first()
+    )
+    if student is None or not viewer.can_see_student(student):
+        raise Http404
+    if write and not viewer.can_manage_registry(student.school):
+        raise PermissionDenied
+    return student

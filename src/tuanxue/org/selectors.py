@@ -1,0 +1,148 @@
+"""Reads used by the pages, the API and (later) documents. Each bounds its query count."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from tuanxue.core.models import School
+from tuanxue.org.models import (
+    HEAD_TITLES,
+    BodyKind,
+    Department,
+    Membership,
+    Title,
+    Union,
+)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def active_on(day: dt.date) -> Q:
+    return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day))
+
+
+def memberships_on(union: Union, day: dt.date) -> QuerySet[Membership]:
+    """The posts held in ``union`` on ``day``, each marked with ``from_college_union``."""
+    earlier_college_post = Membership.objects.filter(
+        student=OuterRef("student"), union__college__isnull=False, start__lt=OuterRef("start")
+    )
+    return (
+        Membership.objects.filter(union=union)
+        .filter(active_on(day))
+        .select_related("student", "student__college", "body")
+        .annotate(from_college_union=Exists(earlier_college_post))
+        .order_by("body__order", "body__name", "title", "student__student_no")
+    )
+
+
+TITLE_ORDER = {t: i for i, t in enumerate(Title.values)}
+
+
+@dataclass
+class BodyView:
+    body: Department
+    heads: list[Membership] = field(default_factory=list)
+    staff: list[Membership] = field(default_factory=list)
+    members: list[Membership] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+@dataclass
+class UnionStructure:
+    union: Union
+    day: dt.date
+    presidium: BodyView | None
+    departments: list[BodyView]
+    executive_chair: Membership | None
+
+    @property
+    def members(self) -> list[Membership]:
+        out = list(self.presidium.members) if self.presidium else []
+        for d in self.departments:
+            out.extend(d.members)
+        return out
+
+    @property
+    def staff_total(self) -> int:
+        return len(self.members)
+
+    @property
+    def presidium_size(self) -> int:
+        return self.presidium.size if self.presidium else 0
+
+    @property
+    def department_count(self) -> int:
+        return len(self.departments)
+
+    @property
+    def from_college_unions(self) -> int:
+        return sum(1 for m in self.members if m.from_college_union)
+
+    @property
+    def from_college_unions_ratio(self) -> float:
+        total = self.staff_total
+        return round(self.from_college_unions / total, 4) if total else 0.0
+
+
+def union_structure(union: Union, day: dt.date | None = None) -> UnionStructure:
+    """Presidium, departments, heads and staff of ``union`` on ``day``: two queries."""
+    day = day or today()
+    bodies = list(Department.objects.filter(union=union).order_by("order", "name"))
+    views = {b.pk: BodyView(body=b) for b in bodies}
+    chair = None
+    for m in memberships_on(union, day):
+        view = views[m.body_id]
+        view.members.append(m)
+        if m.title in HEAD_TITLES:
+            view.heads.append(m)
+        elif m.title == Title.STAFF:
+            view.staff.append(m)
+        if m.title == Title.EXECUTIVE_CHAIR:
+            chair = m
+    for view in views.values():
+        view.members.sort(key=lambda m: (TITLE_ORDER[m.title], m.student.student_no))
+        view.heads.sort(key=lambda m: (TITLE_ORDER[m.title], m.student.student_no))
+    presidium = next((v for v in views.values() if v.body.kind == BodyKind.PRESIDIUM), None)
+    departments = [v for v in views.values() if v.body.kind == BodyKind.DEPARTMENT]
+    return UnionStructure(
+        union=union, day=day, presidium=presidium, departments=departments, executive_chair=chair
+    )
+
+
+def school_union(school: School) -> Union:
+    return Union.objects.select_related("school").get(school=school, college__isnull=True)
+
+
+def college_unions_with_counts(school: School, day: dt.date | None = None) -> QuerySet[Union]:
+    day = day or today()
+    open_posts = Q(memberships__start__lte=day) & (
+        Q(memberships__end__isnull=True) | Q(memberships__end__gt=day)
+    )
+    return (
+        Union.objects.filter(school=school, college__isnull=False)
+        .select_related("college")
+        .annotate(
+            staff_total=Count("memberships", filter=open_posts, distinct=True),
+            department_count=Count(
+                "bodies", filter=Q(bodies__kind=BodyKind.DEPARTMENT), distinct=True
+            ),
+        )
+        .order_by("college__order", "college__name")
+    )
+
+
+def member_history(student) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(student=student)
+        .select_related("union", "body")
+        .order_by("-start", "union__name")
+    )

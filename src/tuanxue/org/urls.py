@@ -1,0 +1,22 @@
+from django.urls import include, path
+
+from tuanxue.org import views, views_audit
+
+app_name = "org"
+
+urlpatterns = [
+    path("s/<slug:school>/", views.school_home, name="school_home"),
+    path("s/<slug:school>/structure/", views.structure, name="structure"),
+    path("s/<slug:school>/unions/<int:union_id>/", views.union_detail, name="union"),
+    path("s/<slug:school>/colleges/", views.colleges, name="colleges"),
+    path("s/<slug:school>/colleges/<int:college_id>/", views.college_detail, name="college"),
+    path("s/<slug:school>/students/", views.students, name="students"),
+    path("s/<slug:school>/students/<int:student_id>/", views.student_detail, name="student"),
+    path("s/<slug:school>/audit/", views_audit.audit_log, name="audit"),
+    path(
+        "s/<slug:school>/audit/<str:target_type>/<str:target_id>/",
+        views_audit.object_history,
+        name="history",
+    ),
+    path("s/<slug:school>/imports/", include("tuanxue.org.urls_imports")),
+]

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tuanxue.core.urls import auth_urlpatterns
+from tuanxue.org.views import home
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    *auth_urlpatterns,
+    path("", home, name="home"),
+    path("", include("tuanxue.core.urls")),
+    path("", include("tuanxue.org.urls")),
+]
