@@ -84,6 +84,7 @@ def _database(url: str) -> dict:
             ),
         }
         config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
     return config
 
 
