@@ -52,7 +52,7 @@ fmt: $(STAMP)
 messages: $(STAMP)
 	cd src/tuanxue && ../../$(TX) makemessages -l zh_Hans --no-location --no-obsolete
 	$(BIN)/python -m tuanxue.tools.msgcheck
-	cd src/tuanxue && ../../$(TX) compilemessages
+	$(BIN)/python -m tuanxue.tools.msgcheck --compile
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_students.py

@@ -1,3 +1,6 @@
+import io
+
+import pytest
 from django.db import connection
 
 from tuanxue.core.audit import verify_chain
@@ -34,3 +37,39 @@ def test_deleting_the_last_row_is_detected(kit):
         cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [last.pk])
     problems = verify_chain(kit.school)
     assert any("head" in p.problem for p in problems)
+
+
+def test_verify_command_passes_then_fails_after_tampering(kit):
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert f"{kit.school.code}: ok" in out.getvalue()
+    event = AuditEvent.objects.filter(school=kit.school).order_by("seq").first()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET action = %s WHERE id = %s", ["x.y", event.pk])
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("audit", "verify", "--school", kit.school.code, stdout=out)
+    assert "BROKEN" in out.getvalue()
+    assert f"event {event.seq}" in out.getvalue()
+
+
+def test_audit_rows_refuse_update_and_delete(kit):
+
+    event = AuditEvent.objects.filter(school=kit.school).first()
+    event.action = "changed"
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_record_outside_a_transaction_is_refused():
+    from tests.conftest import SchoolKit
+    from tuanxue.core.audit import audit_record
+
+    kit = SchoolKit(code="tx")
+    with pytest.raises(RuntimeError):
+        audit_record(school=kit.school, actor=None, action="x", target=kit.school)
