@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AcademicYear, School, Semester
+from tuanxue.org import policy
 from tuanxue.org.models import (
     PRESIDIUM_TITLES,
     BodyKind,
@@ -179,8 +180,19 @@ def class_group_create(
 # -- union bodies -----------------------------------------------------------------------------
 
 
+def lock_union(union: Union) -> Union:
+    """Lock the union row so that cap checks and the write that follows cannot interleave."""
+    return Union.objects.select_for_update().get(pk=union.pk)
+
+
 def department_create(
-    *, actor, union: Union, name: str, remit: str = "", order: int = 0
+    *,
+    actor,
+    union: Union,
+    name: str,
+    remit: str = "",
+    order: int = 0,
+    enforce_charter: bool = True,
 ) -> Department:
     name = name.strip()
     if not name:
@@ -188,12 +200,15 @@ def department_create(
     if name == PRESIDIUM_NAME:
         raise DomainError(_("Every union already has its presidium."), field="name")
     with transaction.atomic():
+        lock_union(union)
         if Department.objects.filter(union=union, name=name).exists():
             raise DomainError(
                 _("%(union)s already has a department named %(name)s.")
                 % {"union": union.name, "name": name},
                 field="name",
             )
+        if enforce_charter:
+            policy.check_department(union=union, name=name, remit=remit)
         department = Department.objects.create(
             union=union, kind=BodyKind.DEPARTMENT, name=name, remit=remit, order=order
         )
@@ -213,6 +228,9 @@ def department_update_remit(*, actor, department: Department, remit: str) -> Dep
         old = department.remit
         if old == remit:
             return department
+        policy.check_department(
+            union=department.union, name=department.name, remit=remit, department=department
+        )
         department.remit = remit
         department.save(update_fields=["remit"])
         audit_record(
@@ -259,7 +277,10 @@ def membership_create(
     end: dt.date | None = None,
     end_reason: str = "",
     source: str = "",
+    enforce_charter: bool = True,
 ) -> Membership:
+    """Record a post. Legacy imports pass ``enforce_charter=False`` to load what already exists;
+    a breach then shows on the compliance page instead of being refused."""
     union = body.union
     if student.school_id != union.school_id:
         raise DomainError(_("The student belongs to another school."), field="student")
