@@ -6,6 +6,7 @@ from tuanxue.org.views import home
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("tuanxue.api")),
     *auth_urlpatterns,
     path("", home, name="home"),
     path("", include("tuanxue.core.urls")),

@@ -1,0 +1,54 @@
+"""The HTTP API under /api/v1/: session authentication for the web, personal tokens otherwise.
+
+The OpenAPI document is served at /api/v1/openapi.json. The interactive docs page is off: the
+bundled Swagger UI is only used when ``ninja`` is an installed app, and otherwise django-ninja
+loads it from a CDN, which campus intranets cannot reach.
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.security import HttpBearer, django_auth
+
+from tuanxue.core.tokens import user_for_key
+from tuanxue.org.api import router as org_router
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <key>`` with a personal API token.
+
+    A bearer header that does not hold an active token is refused at once (401) rather than
+    falling back to the session, so a client never acts as someone it did not mean to be.
+    """
+
+    def authenticate(self, request, token: str):
+        user = user_for_key(token.strip())
+        if user is None:
+            raise AuthenticationError()
+        request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Tuanxue API",
+    version="1",
+    description="Read access to the student union registry, with the rules of the pages.",
+    urls_namespace="api",
+    auth=[BearerToken(), django_auth],
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    response = api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+api.add_router("/", org_router)
+
+# Included by the project's urls.py as ``include("tuanxue.api")``.
+urlpatterns = api.urls[0]
+app_name = api.urls_namespace
