@@ -28,7 +28,7 @@ def parse_po(path: Path) -> tuple[dict[str, str], list[str]]:
     entries: list[dict] = []
     current: dict = {}
     key = None
-    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         line = raw.strip()
         if not line:
             if current:
@@ -83,9 +83,7 @@ def write_mo(catalog: dict[str, str], path: Path) -> None:
     for o1, l1, o2, l2 in offsets:
         key_table += [l1, o1 + start]
         value_table += [l2, o2 + start + len(ids)]
-    header = struct.pack(
-        "Iiiiiii", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + len(keys) * 8, 0, 0
-    )
+    header = struct.pack("Iiiiiii", 0x950412DE, 0, len(keys), 7 * 4, 7 * 4 + len(keys) * 8, 0, 0)
     body = struct.pack(f"{len(key_table)}i", *key_table)
     body += struct.pack(f"{len(value_table)}i", *value_table)
     path.write_bytes(header + body + ids + strs)
