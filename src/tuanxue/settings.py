@@ -32,8 +32,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",
     "tuanxue.core",
     "tuanxue.org",
+    "tuanxue.charter",
 ]
 
 MIDDLEWARE = [

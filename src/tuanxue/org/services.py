@@ -86,10 +86,11 @@ def parse_semester_code(code: str) -> tuple[int, int]:
 
 
 def semester_dates(first_year: int, number: int) -> tuple[dt.date, dt.date]:
-    """Default dates: first semester 1 Sep – 31 Jan, second 1 Feb – 31 Aug."""
+    """Default dates: first semester 1 Sep – 31 Jan, second 15 Feb – 15 Jul (the summer
+    holiday belongs to no semester, so "last semester" in August is the one just finished)."""
     if number == 1:
         return dt.date(first_year, 9, 1), dt.date(first_year + 1, 1, 31)
-    return dt.date(first_year + 1, 2, 1), dt.date(first_year + 1, 8, 31)
+    return dt.date(first_year + 1, 2, 15), dt.date(first_year + 1, 7, 15)
 
 
 def semester_ensure(*, actor, school: School, code: str) -> Semester:

@@ -1,0 +1,147 @@
+"""Each charter rule for one union on one day: actual against limit, and the members behind it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from tuanxue.charter.rules import CharterRules, Limits
+from tuanxue.org.models import Membership
+from tuanxue.org.selectors import UnionStructure
+
+# Words in a body's name that reveal a standing level other than presidium and departments.
+OTHER_LEVEL_WORDS = ("中心", "委员会", "办公室", "分会", "工作站")
+
+
+@dataclass
+class RuleRow:
+    key: str  # cap, titles, political, functions, levels
+    rule: str
+    actual: int | str
+    limit: str
+    ok: bool
+    members: list[Membership] = field(default_factory=list)
+
+
+def _limit_text(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"{low}–{high}"
+    if high is not None:
+        return f"≤ {high}"
+    if low is not None:
+        return f"≥ {low}"
+    return "—"
+
+
+def _within(value: int, low: int | None, high: int | None) -> bool:
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def union_rules(s: UnionStructure, rules: CharterRules) -> list[RuleRow]:
+    """The countable rules of ``rules`` applied to the structure ``s``."""
+    limits: Limits = rules.limits_for(s.union)
+    rows = [
+        RuleRow(
+            "cap",
+            _("staff in total"),
+            s.staff_total,
+            _limit_text(limits.staff_min, limits.staff_max),
+            _within(s.staff_total, limits.staff_min, limits.staff_max),
+            s.members,
+        ),
+        RuleRow(
+            "cap",
+            _("presidium members"),
+            s.presidium_size,
+            _limit_text(None, limits.presidium_max),
+            _within(s.presidium_size, None, limits.presidium_max),
+            s.presidium.members if s.presidium else [],
+        ),
+        RuleRow(
+            "cap",
+            _("departments"),
+            s.department_count,
+            _limit_text(None, limits.departments_max),
+            _within(s.department_count, None, limits.departments_max),
+        ),
+    ]
+    for d in s.departments:
+        rows.append(
+            RuleRow(
+                "cap",
+                _("heads of %(body)s") % {"body": d.body.name},
+                len(d.heads),
+                _limit_text(limits.heads_min, limits.heads_max),
+                _within(len(d.heads), limits.heads_min, limits.heads_max),
+                d.heads,
+            )
+        )
+        rows.append(
+            RuleRow(
+                "cap",
+                _("other staff of %(body)s") % {"body": d.body.name},
+                len(d.staff),
+                _limit_text(None, limits.dept_staff_max),
+                _within(len(d.staff), None, limits.dept_staff_max),
+                d.staff,
+            )
+        )
+    allowed = set(rules.allowed_titles)
+    bad_titles = [m for m in s.members if m.title not in allowed]
+    rows.append(
+        RuleRow(
+            "titles",
+            _("posts with a title the charter does not allow"),
+            len(bad_titles),
+            "0",
+            not bad_titles,
+            bad_titles,
+        )
+    )
+    not_members = [
+        m for m in s.members if m.student.political_status not in rules.political_statuses
+    ]
+    rows.append(
+        RuleRow(
+            "political",
+            _("staff who are not Party or League members"),
+            len(not_members),
+            "0",
+            not not_members,
+            not_members,
+        )
+    )
+    forbidden = [(d, rules.forbidden_in(f"{d.body.name} {d.body.remit}")) for d in s.departments]
+    forbidden = [(d, f) for d, f in forbidden if f]
+    rows.append(
+        RuleRow(
+            "functions",
+            _("departments taking on administrative functions"),
+            len(forbidden),
+            "0",
+            not forbidden,
+            [m for d, _f in forbidden for m in d.members],
+        )
+    )
+    other_levels = [d for d in s.departments if any(w in d.body.name for w in OTHER_LEVEL_WORDS)]
+    rows.append(
+        RuleRow(
+            "levels",
+            _("bodies other than presidium and departments"),
+            len(other_levels),
+            "0",
+            not other_levels,
+            [m for d in other_levels for m in d.members],
+        )
+    )
+    return rows
+
+
+def month_diff(later: dt.date, earlier: dt.date) -> float:
+    return (
+        (later.year - earlier.year) * 12
+        + (later.month - earlier.month)
+        + (later.day - earlier.day) / 31
+    )

@@ -1,0 +1,207 @@
+"""The rules a charter version sets, as a typed value stored in the charter's JSON column.
+
+Limits that a charter leaves open are ``None``. ``CharterRules.from_json`` refuses anything it does
+not understand, naming the field, so a bad version can never be adopted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from tuanxue.core.errors import DomainError
+from tuanxue.org.models import PoliticalStatus, Title
+
+LAST_SEMESTER = "last_semester"
+LAST_YEAR = "last_year"
+SINCE_ENROLMENT = "since_enrolment"
+ACADEMIC_PERIODS = (LAST_SEMESTER, LAST_YEAR, SINCE_ENROLMENT)
+
+# The administrative functions a union must not take on, with the words that reveal them in a
+# department's remit.
+DEFAULT_FORBIDDEN_FUNCTIONS = {
+    "宿舍管理": ["宿舍管理", "宿舍检查", "查寝", "查宿舍", "寝室检查", "内务检查"],
+    "校园文明纠察": ["文明纠察", "纠察", "文明督查"],
+    "安全保卫": ["安全保卫", "保卫", "治安", "安保", "巡逻"],
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps for one level of union (the school union, or each college union)."""
+
+    staff_min: int | None = None
+    staff_max: int | None = None
+    presidium_max: int | None = None
+    departments_max: int | None = None
+    heads_min: int | None = None
+    heads_max: int | None = None
+    dept_staff_max: int | None = None
+
+
+@dataclass(frozen=True)
+class CharterRules:
+    school: Limits = field(
+        default_factory=lambda: Limits(staff_max=40, presidium_max=5, departments_max=6)
+    )
+    college: Limits = field(default_factory=Limits)
+    rotation: bool = True
+    political_statuses: tuple[str, ...] = (
+        PoliticalStatus.PARTY_MEMBER,
+        PoliticalStatus.PARTY_PROBATIONARY,
+        PoliticalStatus.LEAGUE_MEMBER,
+    )
+    academic_period: str = LAST_SEMESTER
+    academic_top_share: str = "0.30"
+    academic_counts_assessment: bool = True
+    first_year_exempt: bool = True
+    delegate_ratio: str = "0.01"
+    congress_interval_months: int = 12
+    forbidden_functions: dict[str, list[str]] = field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_FORBIDDEN_FUNCTIONS.items()}
+    )
+
+    # -- derived -----------------------------------------------------------------------------
+
+    @property
+    def allowed_titles(self) -> list[str]:
+        presidium = (
+            [Title.EXECUTIVE_CHAIR, Title.PRESIDIUM_MEMBER]
+            if self.rotation
+            else [Title.CHAIR, Title.VICE_CHAIR]
+        )
+        return [*presidium, Title.MINISTER, Title.VICE_MINISTER, Title.STAFF]
+
+    @property
+    def top_share(self) -> Fraction:
+        return Fraction(self.academic_top_share)
+
+    @property
+    def top_share_percent(self) -> str:
+        return f"{float(self.top_share) * 100:g}%"
+
+    @property
+    def ratio(self) -> Fraction:
+        return Fraction(self.delegate_ratio)
+
+    def limits_for(self, union) -> Limits:
+        return self.school if union.college_id is None else self.college
+
+    def forbidden_in(self, text: str) -> list[str]:
+        """The forbidden functions that ``text`` (a remit) takes on."""
+        return [
+            function
+            for function, words in self.forbidden_functions.items()
+            if any(word in text for word in words)
+        ]
+
+    # -- (de)serialisation -------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["political_statuses"] = list(self.political_statuses)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CharterRules:
+        data = dict(data or {})
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise DomainError(
+                _("Unknown charter rule: %(name)s.") % {"name": ", ".join(unknown)}, field="rules"
+            )
+        for level in ("school", "college"):
+            if level in data:
+                data[level] = _limits(level, data[level])
+        if "political_statuses" in data:
+            statuses = tuple(data["political_statuses"])
+            bad = [s for s in statuses if s not in PoliticalStatus.values]
+            if bad or not statuses:
+                raise DomainError(
+                    _("Unknown political status in the charter: %(v)s.") % {"v": bad},
+                    field="political_statuses",
+                )
+            data["political_statuses"] = statuses
+        rules = cls(**data)
+        rules.validate()
+        return rules
+
+    def validate(self) -> None:
+        if self.academic_period not in ACADEMIC_PERIODS:
+            raise DomainError(
+                _("The academic period must be one of %(v)s.") % {"v": ", ".join(ACADEMIC_PERIODS)},
+                field="academic_period",
+            )
+        for name in ("academic_top_share", "delegate_ratio"):
+            try:
+                value = Fraction(getattr(self, name))
+            except (ValueError, ZeroDivisionError, TypeError) as exc:
+                raise DomainError(
+                    _("%(name)s must be a number such as 0.30.") % {"name": name}, field=name
+                ) from exc
+            if not 0 < value <= 1:
+                raise DomainError(
+                    _("%(name)s must be above 0 and at most 1.") % {"name": name}, field=name
+                )
+        if self.congress_interval_months < 1:
+            raise DomainError(
+                _("The congress interval must be at least one month."),
+                field="congress_interval_months",
+            )
+
+
+def _limits(level: str, data: dict[str, Any]) -> Limits:
+    known = {f.name for f in dataclasses.fields(Limits)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise DomainError(
+            _("Unknown limit for the %(level)s union: %(name)s.")
+            % {"level": level, "name": ", ".join(unknown)},
+            field=level,
+        )
+    for name, value in data.items():
+        if value is not None and (not isinstance(value, int) or value < 0):
+            raise DomainError(
+                _("%(level)s.%(name)s must be a whole number or empty.")
+                % {"level": level, "name": name},
+                field=level,
+            )
+    limits = Limits(**data)
+    for low, high in (("staff_min", "staff_max"), ("heads_min", "heads_max")):
+        lo, hi = getattr(limits, low), getattr(limits, high)
+        if lo is not None and hi is not None and lo > hi:
+            raise DomainError(
+                _("%(level)s: %(low)s is above %(high)s.")
+                % {"level": level, "low": low, "high": high},
+                field=level,
+            )
+    return limits
+
+
+# The seed school's charter: the 2020 revision adopted by its 14th congress.
+SEED_2020 = CharterRules(
+    school=Limits(staff_max=60, presidium_max=5, departments_max=6, heads_max=3, dept_staff_max=6),
+    college=Limits(
+        staff_min=20,
+        staff_max=30,
+        presidium_max=3,
+        departments_max=6,
+        heads_min=2,
+        heads_max=3,
+        dept_staff_max=6,
+    ),
+    rotation=True,
+    political_statuses=(
+        PoliticalStatus.LEAGUE_MEMBER,
+        PoliticalStatus.PARTY_PROBATIONARY,
+        PoliticalStatus.PARTY_MEMBER,
+    ),
+    academic_period=LAST_SEMESTER,
+    academic_top_share="0.30",
+    academic_counts_assessment=True,
+)

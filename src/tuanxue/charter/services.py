@@ -1,0 +1,212 @@
+"""Charter versions: which is in force, and adopting a new one (school League committee only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from tuanxue.charter.models import Assessment, Attestation, Charter, CongressRecord, Guidance
+from tuanxue.charter.rules import CharterRules
+from tuanxue.core.audit import audit_record
+from tuanxue.core.errors import DomainError
+from tuanxue.core.models import School
+from tuanxue.org.access import build_viewer
+from tuanxue.org.models import Role
+
+
+def charter_in_force(school: School, day: dt.date) -> Charter | None:
+    return (
+        Charter.objects.filter(school=school, effective_from__lte=day)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def require_league_committee(actor, school: School) -> None:
+    """Only the school League committee (or the operator, actor=None) guides the charter."""
+    if actor is None:
+        return
+    viewer = build_viewer(actor)
+    if not viewer.has_school_office(school, {Role.SCHOOL_LEAGUE}):
+        raise DomainError(_("Only the school League committee may do this."), code="forbidden")
+
+
+def charter_adopt(
+    *,
+    actor,
+    school: School,
+    name: str,
+    version_label: str,
+    effective_from: dt.date,
+    rules: dict,
+    adopted_by: str = "",
+) -> Charter:
+    require_league_committee(actor, school)
+    parsed = CharterRules.from_json(rules)
+    if not name.strip() or not version_label.strip():
+        raise DomainError(_("A charter needs a name and a version label."), field="version_label")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                charter = Charter.objects.create(
+                    school=school,
+                    name=name.strip(),
+                    version_label=version_label.strip(),
+                    effective_from=effective_from,
+                    adopted_by=adopted_by,
+                    rules=parsed.to_json(),
+                    created_by=actor,
+                )
+        except IntegrityError as exc:
+            raise DomainError(
+                _("A charter version with this label or this start date already exists."),
+                field="version_label",
+            ) from exc
+        audit_record(
+            school=school,
+            actor=actor,
+            action="charter.version.adopted",
+            target=charter,
+            new={
+                "name": charter.name,
+                "version": charter.version_label,
+                "effective_from": effective_from,
+                "adopted_by": adopted_by,
+                "rules": charter.rules,
+            },
+        )
+    return charter
+
+
+def congress_record_add(
+    *,
+    actor,
+    school: School,
+    union,
+    name: str,
+    held_on: dt.date,
+    delegates: int,
+    elected_presidium: bool,
+    notes: str = "",
+) -> CongressRecord:
+    require_league_committee(actor, school)
+    if delegates < 1:
+        raise DomainError(_("A congress has at least one delegate."), field="delegates")
+    with transaction.atomic():
+        record = CongressRecord.objects.create(
+            school=school,
+            union=union,
+            name=name,
+            held_on=held_on,
+            delegates=delegates,
+            elected_presidium=elected_presidium,
+            notes=notes,
+        )
+        audit_record(
+            school=school,
+            actor=actor,
+            action="charter.congress.recorded",
+            target=record,
+            new={
+                "name": name,
+                "held_on": held_on,
+                "delegates": delegates,
+                "elected_presidium": elected_presidium,
+            },
+        )
+    return record
+
+
+def attestation_add(
+    *, actor, school: School, item_code: str, title: str, dated: dt.date, summary: str = ""
+) -> Attestation:
+    require_league_committee(actor, school)
+    if not title.strip():
+        raise DomainError(_("Name the document."), field="title")
+    with transaction.atomic():
+        attestation = Attestation.objects.create(
+            school=school,
+            item_code=item_code,
+            title=title.strip(),
+            dated=dated,
+            summary=summary,
+            recorded_by=actor,
+        )
+        audit_record(
+            school=school,
+            actor=actor,
+            action="charter.attestation.recorded",
+            target=attestation,
+            new={"item": item_code, "title": title, "dated": dated},
+        )
+    return attestation
+
+
+def guidance_set(*, actor, union, advisor=None, secretary_general=None) -> Guidance:
+    require_league_committee(actor, union.school)
+    for person in (advisor, secretary_general):
+        if person is not None and person.school_id != union.school_id:
+            raise DomainError(_("The teacher belongs to another school."))
+    with transaction.atomic():
+        guidance, _created = Guidance.objects.select_for_update().get_or_create(union=union)
+        old = {"advisor": guidance.advisor_id, "secretary_general": guidance.secretary_general_id}
+        guidance.advisor = advisor
+        guidance.secretary_general = secretary_general
+        guidance.save()
+        audit_record(
+            school=union.school,
+            actor=actor,
+            action="charter.guidance.set",
+            target=guidance,
+            old=old,
+            new={
+                "advisor": guidance.advisor_id,
+                "secretary_general": guidance.secretary_general_id,
+            },
+        )
+    return guidance
+
+
+def assessment_save(
+    *,
+    actor,
+    school: School,
+    year: int,
+    assessed_on: dt.date,
+    narrative: dict[str, str],
+    published: bool | None = None,
+) -> Assessment:
+    require_league_committee(actor, school)
+    with transaction.atomic():
+        assessment, created = Assessment.objects.select_for_update().get_or_create(
+            school=school, year=year, defaults={"assessed_on": assessed_on}
+        )
+        old = (
+            None
+            if created
+            else {
+                "assessed_on": assessment.assessed_on,
+                "narrative": assessment.narrative,
+                "published": assessment.published,
+            }
+        )
+        assessment.assessed_on = assessed_on
+        assessment.narrative = {k: v for k, v in narrative.items() if v.strip()}
+        if published is not None:
+            assessment.published = published
+        assessment.save()
+        audit_record(
+            school=school,
+            actor=actor,
+            action="charter.assessment.saved",
+            target=assessment,
+            old=old,
+            new={
+                "assessed_on": assessed_on,
+                "narrative": assessment.narrative,
+                "published": assessment.published,
+            },
+        )
+    return assessment
