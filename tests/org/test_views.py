@@ -190,3 +190,12 @@ def test_english_is_available(client, staffed):
     assert response.status_code == 302
     body = client.get(reverse("org:structure", args=[staffed.school.code])).content.decode()
     assert "Departments" in body
+
+
+def test_a_post_holder_has_the_roles_of_the_post(staffed):
+    from tuanxue.org.access import build_viewer
+
+    user = staffed.user()
+    staffed.members["head"].user = user
+    staffed.members["head"].save()
+    assert {Role.STUDENT, Role.UNION_MEMBER, Role.DEPARTMENT_HEAD} <= build_viewer(user).roles

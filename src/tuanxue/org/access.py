@@ -168,17 +168,20 @@ def build_viewer(user, school: School | None = None) -> Viewer:
         school_ids = {g.school_id for g in grants if g.school_id}
         if len(school_ids) >= 1:
             own_school = School.objects.filter(pk=min(school_ids)).first()
-    viewer = Viewer(user=user, school=own_school, student=student, staff=staff, grants=grants)
-    if viewer.sees_all_schools and school is not None:
-        viewer.school = school
-    elif viewer.sees_all_schools and viewer.school is None:
-        viewer.school = School.objects.order_by("code").first()
+    posts = []
     if student is not None:
-        viewer.posts = list(
+        posts = list(
             Membership.objects.filter(student=student, end__isnull=True).select_related(
                 "union", "body"
             )
         )
+    viewer = Viewer(
+        user=user, school=own_school, student=student, staff=staff, grants=grants, posts=posts
+    )
+    if viewer.sees_all_schools and school is not None:
+        viewer.school = school
+    elif viewer.sees_all_schools and viewer.school is None:
+        viewer.school = School.objects.order_by("code").first()
     return viewer
 
 

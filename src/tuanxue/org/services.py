@@ -289,6 +289,9 @@ def membership_create(
     if end is not None and end < start:
         raise DomainError(_("The term cannot end before it starts."), field="end")
     with transaction.atomic():
+        lock_union(union)
+        if enforce_charter and (end is None or end > timezone.localdate()):
+            policy.check_membership(body=body, student=student, title=title, day=start)
         if (
             end is None
             and Membership.objects.filter(student=student, union=union, end__isnull=True).exists()
