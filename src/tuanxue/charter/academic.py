@@ -59,18 +59,24 @@ class RecordBook:
             for r in AcademicRecord.objects.filter(student_id__in=list(student_ids))
         }
 
-    def period(self, student: Student, day: dt.date, rules: CharterRules) -> list[Semester]:
+    def period(
+        self, student: Student, day: dt.date, rules: CharterRules
+    ) -> tuple[list[Semester], list[str]]:
+        """The semesters of the charter's period, and the codes of those not even in the
+        calendar yet (a year whose first semester was never set up)."""
         ended = [s for s in self.semesters if s.end < day]
         if rules.academic_period == LAST_SEMESTER:
-            return [max(ended, key=lambda s: s.end)] if ended else []
+            return ([max(ended, key=lambda s: s.end)] if ended else []), []
         if rules.academic_period == LAST_YEAR:
             years = [y for y in self.years if y.end < day]
             if not years:
-                return []
+                return [], []
             year = max(years, key=lambda y: y.end)
-            return [s for s in self.semesters if s.academic_year_id == year.pk]
+            semesters = [s for s in self.semesters if s.academic_year_id == year.pk]
+            have = {s.number for s in semesters}
+            return semesters, [f"{year.code}-{n}" for n in (1, 2) if n not in have]
         entry = dt.date(student.grade, 9, 1)
-        return [s for s in ended if s.start >= entry]
+        return [s for s in ended if s.start >= entry], []
 
 
 def places_within(share, size: int) -> int:
@@ -106,8 +112,8 @@ def academic_verdict(
             ],
         )
     book = book or RecordBook(student.school_id, [student.pk])
-    semesters = book.period(student, day, rules)
-    if not semesters:
+    semesters, absent = book.period(student, day, rules)
+    if not semesters and not absent:
         return Verdict(
             None,
             [
@@ -121,7 +127,7 @@ def academic_verdict(
         if (student.pk, s.pk) in book.records
     }
     verdict = Verdict(True, semesters=[s.code for s in semesters])
-    missing = [s.code for s in semesters if s.pk not in records]
+    missing = sorted(absent + [s.code for s in semesters if s.pk not in records])
     if missing:
         verdict.eligible = None
         verdict.reasons.append(
