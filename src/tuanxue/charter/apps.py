@@ -8,7 +8,10 @@ class CharterConfig(AppConfig):
     verbose_name = _("Charter and compliance")
 
     def ready(self):
+        from tuanxue.charter import demo as charter_demo
         from tuanxue.charter.enforcement import CharterPolicy
-        from tuanxue.org import policy
+        from tuanxue.org import demo, policy
 
         policy.register(CharterPolicy())
+        demo.register_step("before_posts", charter_demo.adopt_charter)
+        demo.register_step("after", charter_demo.record_the_rest)

@@ -138,6 +138,17 @@ def remove_demo_school(code: str = data.SCHOOL_CODE) -> bool:
 # -- the build ---------------------------------------------------------------------------------
 
 
+# Apps above ``org`` add their part of the demo here (``org`` cannot import them): a step runs
+# either before the union posts are appointed ("before_posts", e.g. adopting the charter the posts
+# are checked against) or at the end ("after"). Each step takes the school.
+_steps: dict[str, list] = {"before_posts": [], "after": []}
+
+
+def register_step(stage: str, step) -> None:
+    if step not in _steps[stage]:
+        _steps[stage].append(step)
+
+
 def build_demo() -> DemoResult:
     """Build (or rebuild) the demo school. Same content on every run."""
     rng = random.Random(data.SEED)
@@ -172,11 +183,15 @@ def build_demo() -> DemoResult:
             qualified=plan.chosen,
         )
         secretaries = set_branch_secretaries(rng, roster=roster, classes=classes, avoid=plan.chosen)
+        for step in _steps["before_posts"]:
+            step(school)
         plan.appoint(union)
         people = login_students(roster, plan, classes, secretaries, colleges)
         user_count = create_users(
             school=school, first_college=colleges[0], school_union=union, people=people
         )
+        for step in _steps["after"]:
+            step(school)
         audit_record(
             school=school,
             actor=None,
