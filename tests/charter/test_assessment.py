@@ -68,7 +68,7 @@ def breaching(chartered):
     kit = chartered
     legacy = {"enforce_charter": False}
     start = dt.date(2020, 9, 1)
-    for i in range(6):
+    for _ in range(6):
         services.membership_create(
             actor=None,
             body=kit.presidium,
