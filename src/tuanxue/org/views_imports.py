@@ -1,15 +1,215 @@
-"""Upload pages for the registry imports: upload, preview, confirm."""
+"""Upload pages for the registry imports: upload and check, preview, confirm or cancel.
 
-from django.shortcuts import render
+Only registry managers of the school (League committee, Student Affairs) reach these pages;
+others of the same school get 403, users of another school 404.
+"""
 
-from tuanxue.org.access import get_school_for_viewer, viewer_for
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tuanxue.core.errors import DomainError
+from tuanxue.org.access import get_school_for_viewer
+from tuanxue.org.imports import (
+    import_job_cancel,
+    import_job_confirm,
+    import_job_create,
+    memberships,
+    records,
+    students,
+)
+from tuanxue.org.imports.common import ImportRefused
+from tuanxue.org.imports.jobs import refuse_unread
+from tuanxue.org.imports.reading import check_file
+from tuanxue.org.models import ImportJob, ImportKind, ImportStatus
 from tuanxue.org.views import login_required_page
+
+RECENT_JOBS = 30
+
+COUNT_LABELS = {
+    "students_created": gettext_lazy("new students"),
+    "students_updated": gettext_lazy("students updated"),
+    "students_unchanged": gettext_lazy("students unchanged"),
+    "colleges_created": gettext_lazy("new colleges"),
+    "majors_created": gettext_lazy("new majors"),
+    "classes_created": gettext_lazy("new classes"),
+    "records_created": gettext_lazy("records imported"),
+    "records_replaced": gettext_lazy("records replaced"),
+    "semesters": gettext_lazy("semesters"),
+    "memberships_created": gettext_lazy("new posts"),
+    "memberships_updated": gettext_lazy("posts closed or corrected"),
+    "memberships_unchanged": gettext_lazy("posts unchanged"),
+    "departments_created": gettext_lazy("new departments"),
+}
+
+KIND_HELP = [
+    (
+        ImportKind.STUDENTS,
+        students.REQUIRED,
+        students.OPTIONAL,
+        gettext_lazy(
+            "性别 is 男 or 女; 政治面貌 is 中共党员, 中共预备党员, 共青团员 or 群众; 年级 is the year "
+            "of entry. New colleges, majors and classes are created. A student already in the "
+            "registry (same 学号) is updated; a blank 校区 or 手机 keeps the old value."
+        ),
+    ),
+    (
+        ImportKind.RECORDS,
+        records.REQUIRED,
+        (),
+        gettext_lazy(
+            "One row per student and semester; 学期 looks like 2019-2020-2. Importing a "
+            "semester replaces all of that semester's records."
+        ),
+    ),
+    (
+        ImportKind.MEMBERSHIPS,
+        memberships.REQUIRED,
+        memberships.OPTIONAL,
+        gettext_lazy(
+            "组织 is 校学生会 or a college's union (such as 信息学院学生会); 部门 is 主席团 or a "
+            "department, created if new; 职务 is 执行主席, 主席团成员, 主席, 副主席, 部长, 副部长, "
+            "干事 or 工作人员; dates look like 2020-09-01."
+        ),
+    ),
+]
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("What the file holds"), choices=ImportKind.choices)
+    file = forms.FileField(
+        label=gettext_lazy("File (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+
+def _manager_school(request, school: str):
+    """The school, for a viewer who may manage its registry (404 / 403 otherwise)."""
+    return get_school_for_viewer(school, request.viewer, write=True)
+
+
+def _job(school_obj, job_id: int) -> ImportJob:
+    job = (
+        ImportJob.objects.select_related("school", "created_by")
+        .filter(school=school_obj, pk=job_id)
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job
 
 
 @login_required_page
+@require_http_methods(["GET", "POST"])
 def imports_index(request, school: str):
-    viewer = viewer_for(request)
-    school_obj = get_school_for_viewer(school, viewer, write=True)
+    school_obj = _manager_school(request, school)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        kind = form.cleaned_data["kind"]
+        try:
+            check_file(upload.name, upload.size)
+        except ImportRefused as refused:
+            job = refuse_unread(
+                actor=request.user,
+                school=school_obj,
+                kind=kind,
+                filename=upload.name,
+                errors=refused.errors,
+            )
+        else:
+            content = b"".join(upload.chunks())
+            job = import_job_create(
+                actor=request.user,
+                school=school_obj,
+                kind=kind,
+                filename=upload.name,
+                content=content,
+            )
+        return redirect("org:import_detail", school=school_obj.code, job_id=job.pk)
+    jobs = ImportJob.objects.filter(school=school_obj).select_related("created_by")[:RECENT_JOBS]
     return render(
-        request, "org/imports.html", {"school": school_obj, "jobs": school_obj.imports.all()[:20]}
+        request,
+        "org/imports.html",
+        {
+            "school": school_obj,
+            "form": form,
+            "jobs": jobs,
+            "kinds": KIND_HELP,
+            "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+        },
     )
+
+
+@login_required_page
+def import_detail(request, school: str, job_id: int):
+    school_obj = _manager_school(request, school)
+    job = _job(school_obj, job_id)
+    summary = job.summary or {}
+    counts = [
+        (COUNT_LABELS.get(key, key), value) for key, value in (summary.get("counts") or {}).items()
+    ]
+    return render(
+        request,
+        "org/import_detail.html",
+        {
+            "school": school_obj,
+            "job": job,
+            "counts": counts,
+            "columns": summary.get("columns") or [],
+            "preview": summary.get("preview") or [],
+            "is_previewed": job.status == ImportStatus.PREVIEWED,
+            "is_refused": job.status == ImportStatus.REFUSED,
+            "is_done": job.status == ImportStatus.DONE,
+        },
+    )
+
+
+@login_required_page
+@require_POST
+def import_confirm(request, school: str, job_id: int):
+    school_obj = _manager_school(request, school)
+    job = _job(school_obj, job_id)
+    try:
+        job = import_job_confirm(actor=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if job.status == ImportStatus.DONE:
+            messages.success(
+                request,
+                _("Imported %(rows)s rows from %(file)s.")
+                % {
+                    "rows": job.rows,
+                    "file": job.filename,
+                },
+            )
+        else:
+            messages.error(
+                request,
+                _(
+                    "The registry changed since the check; the file no longer passes. See why below."
+                ),
+            )
+    return redirect("org:import_detail", school=school_obj.code, job_id=job.pk)
+
+
+@login_required_page
+@require_POST
+def import_cancel(request, school: str, job_id: int):
+    school_obj = _manager_school(request, school)
+    job = _job(school_obj, job_id)
+    try:
+        import_job_cancel(actor=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("org:import_detail", school=school_obj.code, job_id=job.pk)
+    messages.success(request, _("The import was cancelled; nothing was written."))
+    return redirect("org:imports", school=school_obj.code)

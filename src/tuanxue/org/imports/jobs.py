@@ -1,0 +1,274 @@
+"""Import jobs: check a file, keep it as an ImportJob, and import it in one transaction.
+
+Two ways in:
+
+- ``import_file`` (the command): check and, when the file is good, import at once.
+- ``import_job_create`` then ``import_job_confirm`` / ``import_job_cancel`` (the upload page):
+  the file is checked and kept for a preview; it is imported only when the uploader confirms.
+
+A file with any bad row is refused whole and nothing but the refused job is written. A good file
+is imported in one transaction together with one audit event on the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuanxue.core.audit import audit_record
+from tuanxue.core.errors import DomainError
+from tuanxue.core.models import School
+from tuanxue.org.imports import memberships, records, students
+from tuanxue.org.imports.common import ImportRefused, Plan, Progress, RowError, sort_errors
+from tuanxue.org.imports.reading import read_table
+from tuanxue.org.models import ImportJob, ImportKind, ImportStatus
+
+CHECKERS = {
+    ImportKind.STUDENTS: students.check,
+    ImportKind.RECORDS: records.check,
+    ImportKind.MEMBERSHIPS: memberships.check,
+}
+
+
+@dataclass
+class Outcome:
+    """What ``import_file`` did. ``job`` is None for a dry run."""
+
+    plan: Plan
+    job: ImportJob | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.plan.ok
+
+
+def sha256_of(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def check(
+    *, school: School, kind: str, filename: str, content: bytes, progress: Progress | None = None
+) -> Plan:
+    """Read and check a file without writing anything."""
+    if kind not in CHECKERS:
+        raise DomainError(_("Unknown import kind %(kind)s.") % {"kind": kind}, field="kind")
+    try:
+        table = read_table(filename, content, progress)
+    except ImportRefused as refused:
+        return Plan(kind=kind, rows=0, errors=refused.errors)
+    plan = CHECKERS[kind](school, table, progress)
+    plan.errors = sort_errors(plan.errors)
+    return plan
+
+
+def _summary(plan: Plan) -> dict:
+    return {"counts": plan.counts, "columns": plan.columns, "preview": plan.preview}
+
+
+def _new_job(
+    *, actor, school: School, kind: str, filename: str, content: bytes, plan: Plan, status: str
+) -> ImportJob:
+    job = ImportJob(
+        school=school,
+        kind=kind,
+        filename=filename[:200],
+        sha256=sha256_of(content),
+        status=status,
+        rows=plan.rows,
+        errors=[e.as_dict() for e in plan.errors],
+        summary=_summary(plan),
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    if status in (ImportStatus.REFUSED, ImportStatus.DONE):
+        job.finished_at = timezone.now()
+    job.file.save(filename, ContentFile(content), save=False)
+    job.save()
+    return job
+
+
+def _write(*, actor, job: ImportJob, plan: Plan, progress: Progress | None) -> None:
+    """Inside the caller's transaction: the writes, the job's summary and the audit event."""
+    counts = plan.write(actor=actor, progress=progress)
+    job.summary = {**_summary(plan), "counts": counts}
+    job.status = ImportStatus.DONE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["summary", "status", "finished_at"])
+    audit_record(
+        school=job.school,
+        actor=actor,
+        action=f"org.import.{job.kind}",
+        target=job,
+        new={
+            **counts,
+            **plan.details,
+            "rows": job.rows,
+            "file": job.filename,
+            "sha256": job.sha256,
+        },
+    )
+
+
+def import_file(
+    *,
+    actor,
+    school: School,
+    kind: str,
+    filename: str,
+    content: bytes,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Check a file and, when every row is good, import it in one transaction.
+
+    A refused file is recorded as a refused job; a dry run writes nothing at all.
+    """
+    try:
+        table = read_table(filename, content, progress)
+    except ImportRefused as refused:
+        plan = Plan(kind=kind, rows=0, errors=refused.errors)
+        if dry_run:
+            return Outcome(plan)
+        return Outcome(plan, _refused_job(actor, school, kind, filename, content, plan))
+    if kind not in CHECKERS:
+        raise DomainError(_("Unknown import kind %(kind)s.") % {"kind": kind}, field="kind")
+    if dry_run:
+        plan = CHECKERS[kind](school, table, progress)
+        plan.errors = sort_errors(plan.errors)
+        return Outcome(plan)
+    try:
+        with transaction.atomic():
+            # Checked inside the transaction so nothing changes between the check and the writes.
+            plan = CHECKERS[kind](school, table, progress)
+            plan.errors = sort_errors(plan.errors)
+            if not plan.ok:
+                raise ImportRefused(plan.errors)
+            job = _new_job(
+                actor=actor,
+                school=school,
+                kind=kind,
+                filename=filename,
+                content=content,
+                plan=plan,
+                status=ImportStatus.PREVIEWED,
+            )
+            _write(actor=actor, job=job, plan=plan, progress=progress)
+    except ImportRefused:
+        return Outcome(plan, _refused_job(actor, school, kind, filename, content, plan))
+    return Outcome(plan, job)
+
+
+def _refused_job(actor, school, kind, filename, content, plan) -> ImportJob:
+    with transaction.atomic():
+        return _new_job(
+            actor=actor,
+            school=school,
+            kind=kind,
+            filename=filename,
+            content=content,
+            plan=plan,
+            status=ImportStatus.REFUSED,
+        )
+
+
+def refuse_unread(
+    *, actor, school: School, kind: str, filename: str, errors: list[RowError]
+) -> ImportJob:
+    """Record a file refused by its name or size alone; its content is not kept."""
+    with transaction.atomic():
+        return ImportJob.objects.create(
+            school=school,
+            kind=kind,
+            filename=filename[:200],
+            sha256="",
+            status=ImportStatus.REFUSED,
+            errors=[e.as_dict() for e in errors],
+            summary={},
+            created_by=actor if actor is not None and actor.pk else None,
+            finished_at=timezone.now(),
+        )
+
+
+def import_job_create(
+    *, actor, school: School, kind: str, filename: str, content: bytes
+) -> ImportJob:
+    """Check an uploaded file and keep it: previewed when good, refused (with every error) if not."""
+    plan = check(school=school, kind=kind, filename=filename, content=content)
+    status = ImportStatus.PREVIEWED if plan.ok else ImportStatus.REFUSED
+    with transaction.atomic():
+        return _new_job(
+            actor=actor,
+            school=school,
+            kind=kind,
+            filename=filename,
+            content=content,
+            plan=plan,
+            status=status,
+        )
+
+
+def _job_content(job: ImportJob) -> bytes:
+    with job.file.open("rb") as handle:
+        return handle.read()
+
+
+def import_job_confirm(*, actor, job: ImportJob, progress: Progress | None = None) -> ImportJob:
+    """Import a previewed job. A second confirmation (double submit) is refused, not repeated.
+
+    The file is checked again inside the transaction: the registry may have changed since the
+    preview. If it no longer passes, the job becomes refused with the new errors.
+    """
+    if job.status != ImportStatus.PREVIEWED:
+        raise DomainError(_("This import has already been confirmed or cancelled."))
+    content = _job_content(job)
+    try:
+        with transaction.atomic():
+            # The conditional update takes the row lock: a concurrent confirm waits here, then
+            # finds the status changed and stops.
+            claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
+                status=ImportStatus.DONE
+            )
+            if claimed != 1:
+                raise DomainError(_("This import has already been confirmed or cancelled."))
+            job.refresh_from_db()
+            plan = check(school=job.school, kind=job.kind, filename=job.filename, content=content)
+            if not plan.ok:
+                raise ImportRefused(plan.errors)
+            _write(actor=actor, job=job, plan=plan, progress=progress)
+    except ImportRefused as refused:
+        with transaction.atomic():
+            ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
+                status=ImportStatus.REFUSED,
+                errors=[e.as_dict() for e in refused.errors],
+                finished_at=timezone.now(),
+            )
+        job.refresh_from_db()
+        return job
+    return job
+
+
+def import_job_cancel(*, actor, job: ImportJob) -> ImportJob:
+    with transaction.atomic():
+        cancelled = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
+            status=ImportStatus.CANCELLED, finished_at=timezone.now()
+        )
+        if cancelled != 1:
+            raise DomainError(_("This import has already been confirmed or cancelled."))
+        job.refresh_from_db()
+        audit_record(
+            school=job.school,
+            actor=actor,
+            action="org.import.cancelled",
+            target=job,
+            old={"status": ImportStatus.PREVIEWED},
+            new={"status": ImportStatus.CANCELLED},
+        )
+    return job
+
+
+def errors_of(job: ImportJob) -> list[RowError]:
+    return [RowError(e.get("row"), e.get("message", "")) for e in job.errors]

@@ -1,0 +1,180 @@
+"""Reading an uploaded file into a ``Table``: type and size checks, xlsx and CSV, encodings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from tuanxue.org.imports.common import (
+    ImportRefused,
+    Progress,
+    RowError,
+    Table,
+    normalise_header,
+)
+
+EXTENSIONS = (".xlsx", ".csv")
+ZIP_MAGIC = b"PK\x03\x04"
+MB = 1024 * 1024
+# Progress is reported every this many rows when the sheet does not say how many it has.
+UNKNOWN_STEP = 5000
+
+
+def extension(filename: str) -> str:
+    return os.path.splitext(filename or "")[1].lower()
+
+
+def check_file(filename: str, size: int) -> None:
+    """Refuse a file by its name and size alone, before reading a byte of it."""
+    if extension(filename) not in EXTENSIONS:
+        raise ImportRefused(
+            [
+                RowError(
+                    None,
+                    _("Only .xlsx and .csv files can be imported, not %(name)s")
+                    % {"name": filename or "?"},
+                )
+            ]
+        )
+    limit = settings.IMPORT_MAX_BYTES
+    if size > limit:
+        raise ImportRefused(
+            [
+                RowError(
+                    None,
+                    _("The file is %(size)s MB; files up to %(limit)s MB can be imported")
+                    % {"size": f"{size / MB:.1f}", "limit": f"{limit / MB:g}"},
+                )
+            ]
+        )
+    if size == 0:
+        raise ImportRefused([RowError(None, _("The file is empty"))])
+
+
+def read_table(filename: str, data: bytes, progress: Progress | None = None) -> Table:
+    """The first sheet (xlsx) or the rows (CSV) of a file. Raises ImportRefused."""
+    check_file(filename, len(data))
+    if extension(filename) == ".xlsx":
+        rows = _xlsx_rows(data, progress)
+    else:
+        rows = _csv_rows(data, progress)
+    return _table(rows)
+
+
+def _table(rows: list[tuple[int, tuple]]) -> Table:
+    rows = [(number, row) for number, row in rows if _has_content(row)]
+    if not rows:
+        raise ImportRefused([RowError(None, _("The file is empty"))])
+    header_row, header = rows[0]
+    if len(rows) == 1:
+        raise ImportRefused(
+            [RowError(None, _("The file has a header row but no data rows under it"))]
+        )
+    return Table(
+        headers=[normalise_header(h) for h in header], header_row=header_row, rows=rows[1:]
+    )
+
+
+def _has_content(row: tuple) -> bool:
+    for value in row:
+        if value is None:
+            continue
+        if isinstance(value, str) and not value.strip():
+            continue
+        return True
+    return False
+
+
+def _xlsx_rows(data: bytes, progress: Progress | None) -> list[tuple[int, tuple]]:
+    import openpyxl
+
+    not_xlsx = ImportRefused(
+        [RowError(None, _("The file is not a readable .xlsx workbook; save it again as .xlsx"))]
+    )
+    if not data.startswith(ZIP_MAGIC):
+        raise not_xlsx
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+        )
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise not_xlsx from exc
+    try:
+        sheet = workbook.active if workbook.active is not None else workbook.worksheets[0]
+        # The stored size is only an estimate (some writers leave it out); 0 means unknown.
+        total = sheet.max_row if (sheet.max_row or 0) > 1 else 0
+        # Some programs write a wrong <dimension>; read every row the sheet really has.
+        sheet.reset_dimensions()
+        rows = []
+        step = max(total // 100, 1) if total else UNKNOWN_STEP
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows.append((number, values))
+            if progress is not None and number % step == 0:
+                progress("read", number, max(total, number) if total else 0)
+        if progress is not None:
+            progress("read", len(rows), len(rows))
+        return rows
+    except ImportRefused:
+        raise
+    except Exception as exc:
+        raise not_xlsx from exc
+    finally:
+        workbook.close()
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) when it decodes strictly, else GBK (as GB18030)."""
+    if data.startswith(ZIP_MAGIC) or b"\x00" in data[:4096]:
+        raise ImportRefused(
+            [
+                RowError(
+                    None,
+                    _(
+                        "The file is not CSV text; an Excel workbook must be named .xlsx, "
+                        "or saved as CSV"
+                    ),
+                )
+            ]
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(
+            [RowError(None, _("The CSV file is neither UTF-8 nor GBK text"))]
+        ) from exc
+
+
+def _csv_rows(data: bytes, progress: Progress | None) -> list[tuple[int, tuple]]:
+    text = decode_text(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    total = text.count("\n") + 1
+    step = max(total // 100, 1)
+    rows = []
+    try:
+        for number, values in enumerate(reader, start=1):
+            rows.append((number, tuple(values)))
+            if progress is not None and number % step == 0:
+                progress("read", number, max(total, number))
+    except csv.Error as exc:
+        raise ImportRefused(
+            [
+                RowError(
+                    len(rows) + 1,
+                    _("Row %(row)s: the CSV cannot be read: %(reason)s")
+                    % {"row": len(rows) + 1, "reason": str(exc)},
+                )
+            ]
+        ) from exc
+    if progress is not None:
+        progress("read", len(rows), len(rows))
+    return rows
