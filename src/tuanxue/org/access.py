@@ -20,6 +20,7 @@ from tuanxue.org.models import (
     HEAD_TITLES,
     PRESIDIUM_TITLES,
     College,
+    Department,
     Membership,
     Role,
     RoleGrant,
@@ -110,6 +111,15 @@ class Viewer:
 
     def can_manage_registry(self, school: School) -> bool:
         return self.has_school_office(school, REGISTRY_MANAGERS)
+
+    def can_manage_union(self, union: Union) -> bool:
+        """Change a union's departments and posts: the school's registry managers, and for a
+        college union also that college's League committee."""
+        if self.can_manage_registry(union.school):
+            return True
+        return union.college_id is not None and any(
+            g.college_id == union.college_id for g in self.grants_for(Role.COLLEGE_LEAGUE)
+        )
 
     def can_see_audit(self, school: School) -> bool:
         return self.is_federation or self.has_school_office(school)
@@ -215,9 +225,37 @@ def get_union_for_viewer(union_id: int, viewer: Viewer, *, write: bool = False) 
     union = Union.objects.select_related("school", "college").filter(pk=union_id).first()
     if union is None or not viewer.can_see_school(union.school):
         raise Http404
-    if write and not viewer.can_manage_registry(union.school):
+    if write and not viewer.can_manage_union(union):
         raise PermissionDenied
     return union
+
+
+def get_body_for_viewer(body_id: int, viewer: Viewer, *, write: bool = False) -> Department:
+    body = (
+        Department.objects.select_related("union__school", "union__college")
+        .filter(pk=body_id)
+        .first()
+    )
+    if body is None or not viewer.can_see_school(body.union.school):
+        raise Http404
+    if write and not viewer.can_manage_union(body.union):
+        raise PermissionDenied
+    return body
+
+
+def get_membership_for_viewer(
+    membership_id: int, viewer: Viewer, *, write: bool = False
+) -> Membership:
+    membership = (
+        Membership.objects.select_related("union__school", "union__college", "body", "student")
+        .filter(pk=membership_id)
+        .first()
+    )
+    if membership is None or not viewer.can_see_school(membership.union.school):
+        raise Http404
+    if write and not viewer.can_manage_union(membership.union):
+        raise PermissionDenied
+    return membership
 
 
 def get_college_for_viewer(college_id: int, viewer: Viewer) -> College:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from tuanxue.org import views, views_audit
+from tuanxue.org import views, views_audit, views_manage
 
 app_name = "org"
 
@@ -8,6 +8,22 @@ urlpatterns = [
     path("s/<slug:school>/", views.school_home, name="school_home"),
     path("s/<slug:school>/structure/", views.structure, name="structure"),
     path("s/<slug:school>/unions/<int:union_id>/", views.union_detail, name="union"),
+    path(
+        "s/<slug:school>/unions/<int:union_id>/departments/new/",
+        views_manage.department_new,
+        name="department_new",
+    ),
+    path(
+        "s/<slug:school>/unions/<int:union_id>/posts/new/",
+        views_manage.membership_new,
+        name="membership_new",
+    ),
+    path("s/<slug:school>/bodies/<int:body_id>/remit/", views_manage.remit_edit, name="remit"),
+    path(
+        "s/<slug:school>/posts/<int:membership_id>/end/",
+        views_manage.membership_end,
+        name="membership_end",
+    ),
     path("s/<slug:school>/colleges/", views.colleges, name="colleges"),
     path("s/<slug:school>/colleges/<int:college_id>/", views.college_detail, name="college"),
     path("s/<slug:school>/students/", views.students, name="students"),

@@ -72,6 +72,7 @@ def structure(request, school: str):
             "school": school_obj,
             "s": selectors.union_structure(union),
             "college_unions": selectors.college_unions_with_counts(school_obj),
+            "can_manage": request.viewer.can_manage_union(union),
         },
     )
 
@@ -84,7 +85,11 @@ def union_detail(request, school: str, union_id: int):
     return render(
         request,
         "org/union.html",
-        {"school": union.school, "s": selectors.union_structure(union)},
+        {
+            "school": union.school,
+            "s": selectors.union_structure(union),
+            "can_manage": request.viewer.can_manage_union(union),
+        },
     )
 
 
