@@ -339,8 +339,8 @@ def test_a_bad_row_in_csv_is_numbered_as_the_spreadsheet_shows(kit, tmp_path):
         ("名单.txt", b"hello", ".csv"),
         ("名单.xlsx", b"not a zip at all", ".xlsx"),
         ("名单.csv", b"PK\x03\x04 a workbook", "CSV"),
-        ("empty.csv", b"", "empty"),
-        ("blank.csv", b"\n\n , ,\n", "empty"),
+        ("empty.csv", b"", "文件为空"),
+        ("blank.csv", b"\n\n , ,\n", "文件为空"),
     ],
 )
 def test_wrong_type_and_empty_files_are_refused(kit, tmp_path, name, content, needle):
@@ -359,14 +359,14 @@ def test_a_header_without_data_rows_is_refused(kit, tmp_path):
         kit.school, "students", write_xlsx(tmp_path / "h.xlsx", STUDENT_HEADERS, [])
     )
     assert not outcome.ok
-    assert "no data rows" in messages(outcome)[0]
+    assert "没有数据行" in messages(outcome)[0]
 
 
 def test_an_empty_workbook_is_refused(kit, tmp_path):
     path = tmp_path / "e.xlsx"
     openpyxl.Workbook().save(path)
     outcome = run_import(kit.school, "students", path)
-    assert "empty" in messages(outcome)[0]
+    assert "文件为空" in messages(outcome)[0]
 
 
 def test_a_file_over_the_limit_is_refused(kit, tmp_path, settings):
