@@ -11,4 +11,5 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("tuanxue.core.urls")),
     path("", include("tuanxue.org.urls")),
+    path("", include("tuanxue.charter.urls")),
 ]
