@@ -103,6 +103,13 @@ class Viewer:
         return self.school is not None and self.can_manage_registry(self.school)
 
     @property
+    def may_assess(self) -> bool:
+        """See the self-assessment report: the school offices and the federation."""
+        return self.school is not None and (
+            self.is_federation or self.has_school_office(self.school)
+        )
+
+    @property
     def may_audit(self) -> bool:
         return self.school is not None and self.can_see_audit(self.school)
 

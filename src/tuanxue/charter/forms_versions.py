@@ -1,0 +1,109 @@
+"""The form to adopt a new charter version, its fields built from the rules' own structure."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tuanxue.charter.rules import ACADEMIC_PERIODS, CharterRules, Limits
+from tuanxue.org.models import PoliticalStatus
+
+LIMIT_LABELS = {
+    "staff_min": _("staff in total, at least"),
+    "staff_max": _("staff in total, at most"),
+    "presidium_max": _("presidium members, at most"),
+    "departments_max": _("departments, at most"),
+    "heads_min": _("heads per department, at least"),
+    "heads_max": _("heads per department, at most"),
+    "dept_staff_max": _("other staff per department, at most"),
+}
+PERIOD_LABELS = {
+    "last_semester": _("last semester"),
+    "last_year": _("last academic year"),
+    "since_enrolment": _("since enrolment"),
+}
+LEVELS = {"school": _("School union"), "college": _("Each college union")}
+
+
+class CharterForm(forms.Form):
+    name = forms.CharField(label=_("Charter name"), max_length=120)
+    version_label = forms.CharField(label=_("Version"), max_length=60)
+    effective_from = forms.DateField(
+        label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    adopted_by = forms.CharField(label=_("Adopted by"), max_length=120, required=False)
+    rotation = forms.BooleanField(
+        label=_("Rotating executive chair (no chair or vice-chairs)"), required=False
+    )
+    political_statuses = forms.MultipleChoiceField(
+        label=_("Political status allowed for staff"),
+        choices=PoliticalStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    academic_period = forms.ChoiceField(
+        label=_("Academic standing judged over"),
+        choices=[(p, PERIOD_LABELS[p]) for p in ACADEMIC_PERIODS],
+    )
+    academic_top_share = forms.DecimalField(
+        label=_("Top share of the major"), min_value=0.01, max_value=1, decimal_places=2
+    )
+    academic_counts_assessment = forms.BooleanField(
+        label=_("The comprehensive-assessment rank counts too"), required=False
+    )
+    first_year_exempt = forms.BooleanField(label=_("First-year students exempt"), required=False)
+    delegate_ratio = forms.DecimalField(
+        label=_("Delegates per student of a college"),
+        min_value=0.001,
+        max_value=1,
+        decimal_places=3,
+    )
+    congress_interval_months = forms.IntegerField(
+        label=_("Congress at least every (months)"), min_value=1, max_value=60
+    )
+
+    def __init__(self, *args, base: CharterRules, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.base = base
+        for level, level_label in LEVELS.items():
+            limits = getattr(base, level)
+            for f in dataclasses.fields(Limits):
+                self.fields[f"{level}__{f.name}"] = forms.IntegerField(
+                    label=f"{level_label}：{LIMIT_LABELS[f.name]}",
+                    required=False,
+                    min_value=0,
+                    initial=getattr(limits, f.name),
+                )
+        if not self.is_bound:
+            for name in (
+                "rotation",
+                "academic_period",
+                "academic_counts_assessment",
+                "first_year_exempt",
+                "congress_interval_months",
+            ):
+                self.fields[name].initial = getattr(base, name)
+            self.fields["political_statuses"].initial = list(base.political_statuses)
+            self.fields["academic_top_share"].initial = base.academic_top_share
+            self.fields["delegate_ratio"].initial = base.delegate_ratio
+
+    def rules_json(self) -> dict:
+        data = self.cleaned_data
+        rules = self.base.to_json()
+        for level in LEVELS:
+            rules[level] = {
+                f.name: data.get(f"{level}__{f.name}") for f in dataclasses.fields(Limits)
+            }
+        for name in (
+            "rotation",
+            "political_statuses",
+            "academic_period",
+            "academic_counts_assessment",
+            "first_year_exempt",
+            "congress_interval_months",
+        ):
+            rules[name] = data[name]
+        rules["academic_top_share"] = str(data["academic_top_share"])
+        rules["delegate_ratio"] = str(data["delegate_ratio"])
+        return rules
