@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tuanxue.core",
     "tuanxue.org",
     "tuanxue.charter",
+    "tuanxue.selection",
 ]
 
 MIDDLEWARE = [
@@ -141,3 +142,14 @@ LOGGING = {
 }
 
 SITE_NAME = _("Tuanxue")
+# Where links in e-mails point to.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# E-mail is optional: with EMAIL_HOST set, notifications are also sent by e-mail.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tuanxue@localhost")
+NOTIFY_BY_EMAIL = bool(EMAIL_HOST)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("tuanxue.core.urls")),
     path("", include("tuanxue.org.urls")),
     path("", include("tuanxue.charter.urls")),
+    path("", include("tuanxue.selection.urls")),
 ]

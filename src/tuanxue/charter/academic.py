@@ -11,6 +11,7 @@ Definitions (documented in docs/charter.md and tested at the boundaries):
   Exactly at the share passes (12/40 at 30%). Tied students share a rank and are judged alike.
 - No failed course in any semester of the period.
 - A first-year student (before 1 September of the year after entry) is exempt.
+- A postgraduate is judged by the no-failed-course rule only.
 - A missing record gives "cannot decide" naming what is missing, never a pass.
 """
 
@@ -139,8 +140,12 @@ def academic_verdict(
         record = records[semester.pk]
         verdict.record_ids.append(record.pk)
         prefix = f"{semester.code}：" if len(semesters) > 1 else ""
-        checks = [rank_sentence(_("study rank"), record.study_rank, record.major_size, rules)]
-        if rules.academic_counts_assessment:
+        checks = []
+        if not student.postgraduate:
+            checks.append(
+                rank_sentence(_("study rank"), record.study_rank, record.major_size, rules)
+            )
+        if rules.academic_counts_assessment and not student.postgraduate:
             checks.append(
                 rank_sentence(
                     _("comprehensive assessment rank"),

@@ -88,6 +88,7 @@ class Student(models.Model):
         _("political status"), max_length=20, choices=PoliticalStatus.choices
     )
     campus = models.CharField(_("campus"), max_length=40, blank=True)
+    postgraduate = models.BooleanField(_("postgraduate"), default=False)
     phone = models.CharField(_("mobile"), max_length=20, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -299,6 +300,26 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student.name} {self.body} {self.get_title_display()}"
+
+
+class RotationSlot(models.Model):
+    """Which presidium member is the executive chair of a union in a semester (轮值)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="rotation_slots")
+    union = models.ForeignKey(Union, on_delete=models.CASCADE, related_name="rotation_slots")
+    semester = models.ForeignKey(Semester, on_delete=models.PROTECT, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="chair_slots")
+
+    class Meta:
+        ordering = ["union", "semester__start"]
+        constraints = [
+            models.UniqueConstraint(fields=["union", "semester"], name="one_chair_per_semester"),
+        ]
+        verbose_name = _("executive chair rotation")
+        verbose_name_plural = _("executive chair rotation")
+
+    def __str__(self) -> str:
+        return f"{self.union} {self.semester} {self.membership.student.name}"
 
 
 class Role(models.TextChoices):
