@@ -145,4 +145,7 @@ def chartered(kit):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many users; a fast hasher keeps them quick (never used outside tests)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
