@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("tuanxue.org.urls")),
     path("", include("tuanxue.charter.urls")),
     path("", include("tuanxue.selection.urls")),
+    path("", include("tuanxue.selection.urls_exits")),
 ]
