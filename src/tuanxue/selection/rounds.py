@@ -99,7 +99,9 @@ def _locked_round(actor, rnd: RecruitmentRound) -> RecruitmentRound:
     if not may_run_rounds(build_viewer(actor), rnd.union):
         raise _forbidden()
     return (
-        RecruitmentRound.objects.select_for_update().select_related("union__school").get(pk=rnd.pk)
+        RecruitmentRound.objects.select_for_update(of=("self",))
+        .select_related("union__school")
+        .get(pk=rnd.pk)
     )
 
 
@@ -164,7 +166,7 @@ def round_cancel(*, actor, rnd: RecruitmentRound, reason: str) -> RecruitmentRou
         rnd.cancel_reason = reason
         rnd.save(update_fields=["status", "cancel_reason"])
         affected = list(
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("student__user")
             .filter(round=rnd, status__in=OPEN_APPLICATION)
         )

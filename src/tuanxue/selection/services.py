@@ -126,7 +126,7 @@ def application_submit(
 
 def _locked_application(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("round__union__school", "student__user", "student__school", "seat__body")
         .get(pk=application.pk)
     )
