@@ -35,8 +35,10 @@ INSTALLED_APPS = [
     "ninja",
     "tuanxue.core",
     "tuanxue.org",
+    "tuanxue.ledger",
     "tuanxue.charter",
     "tuanxue.selection",
+    "tuanxue.activities",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tuanxue.org.context.viewer",
+                "tuanxue.core.context.notifications",
             ],
         },
     },

@@ -61,6 +61,8 @@ class CharterRules:
     first_year_exempt: bool = True
     delegate_ratio: str = "0.01"
     congress_interval_months: int = 12
+    # An activity for this many people or more is "major" and is filed with the League committee.
+    major_activity_capacity: int = 300
     forbidden_functions: dict[str, list[str]] = field(
         default_factory=lambda: {k: list(v) for k, v in DEFAULT_FORBIDDEN_FUNCTIONS.items()}
     )
