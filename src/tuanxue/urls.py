@@ -14,4 +14,7 @@ urlpatterns = [
     path("", include("tuanxue.charter.urls")),
     path("", include("tuanxue.selection.urls")),
     path("", include("tuanxue.selection.urls_exits")),
+    path("", include("tuanxue.activities.urls")),
+    path("", include("tuanxue.activities.urls_volunteer")),
+    path("", include("tuanxue.activities.urls_attendance")),
 ]
