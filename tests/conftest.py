@@ -89,6 +89,35 @@ class SchoolKit:
     def school_union(self):
         return self.school.unions.get(college__isnull=True)
 
+    def adopt_seed_charter(self) -> SchoolKit:
+        """The seed charter in force from 2020-08-01, and the semester 2019-2020-2 finished."""
+        self.semester = services.semester_ensure(actor=None, school=self.school, code="2019-2020-2")
+        self.charter = charter_services.charter_adopt(
+            actor=None,
+            school=self.school,
+            name="测试学院学生会章程",
+            version_label="2020年修改版",
+            effective_from=dt.date(2020, 8, 1),
+            rules=SEED_2020.to_json(),
+            adopted_by="第十四次学生代表大会",
+        )
+        self.presidium = self.school_union.bodies.get(kind="presidium")
+        return self
+
+    def good_student(self, name=None, *, study=1, assessment=1, size=40, failed=0, **extra):
+        """A League member of grade 2018 with a 2019-2020-2 record (top of the major)."""
+        student = self.student(name=name, grade=2018, **extra)
+        AcademicRecord.objects.create(
+            school=self.school,
+            student=student,
+            semester=self.semester,
+            study_rank=study,
+            assessment_rank=assessment,
+            major_size=size,
+            failed_courses=failed,
+        )
+        return student
+
     def department(self, name: str = "秘书部", remit: str = "会务与文书"):
         return services.department_create(
             actor=None, union=self.school_union, name=name, remit=remit
@@ -113,33 +142,7 @@ def other_kit(db) -> SchoolKit:
 @pytest.fixture
 def chartered(kit):
     """The kit school with the seed charter in force from 2020-08-01 and a finished semester."""
-    kit.semester = services.semester_ensure(actor=None, school=kit.school, code="2019-2020-2")
-    kit.charter = charter_services.charter_adopt(
-        actor=None,
-        school=kit.school,
-        name="测试学院学生会章程",
-        version_label="2020年修改版",
-        effective_from=dt.date(2020, 8, 1),
-        rules=SEED_2020.to_json(),
-        adopted_by="第十四次学生代表大会",
-    )
-    kit.presidium = kit.school_union.bodies.get(kind="presidium")
-
-    def good_student(name=None, *, study=1, assessment=1, size=40, failed=0, **extra):
-        student = kit.student(name=name, grade=2018, **extra)
-        AcademicRecord.objects.create(
-            school=kit.school,
-            student=student,
-            semester=kit.semester,
-            study_rank=study,
-            assessment_rank=assessment,
-            major_size=size,
-            failed_courses=failed,
-        )
-        return student
-
-    kit.good_student = good_student
-    return kit
+    return kit.adopt_seed_charter()
 
 
 @pytest.fixture(autouse=True)

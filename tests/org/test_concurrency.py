@@ -8,41 +8,20 @@ import pytest
 from django.db import connection
 
 from tests.conftest import SchoolKit
-from tuanxue.charter import services as charter_services
-from tuanxue.charter.rules import SEED_2020
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.errors import DomainError
 from tuanxue.org import services
-from tuanxue.org.models import AcademicRecord, Membership, Title
+from tuanxue.org.models import Membership, Title
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_last_presidium_seat_is_taken_once():
-    kit = SchoolKit(code="race")
-    semester = services.semester_ensure(actor=None, school=kit.school, code="2019-2020-2")
-    charter_services.charter_adopt(
-        actor=None,
-        school=kit.school,
-        name="章程",
-        version_label="v1",
-        effective_from=dt.date(2020, 8, 1),
-        rules=SEED_2020.to_json(),
-    )
-    presidium = kit.school_union.bodies.get(kind="presidium")
+    kit = SchoolKit(code="race").adopt_seed_charter()
+    presidium = kit.presidium
 
     def candidate():
-        s = kit.student(grade=2018)
-        AcademicRecord.objects.create(
-            school=kit.school,
-            student=s,
-            semester=semester,
-            study_rank=1,
-            assessment_rank=1,
-            major_size=40,
-            failed_courses=0,
-        )
-        return s
+        return kit.good_student()
 
     for _ in range(4):
         kit.post(candidate(), presidium, Title.PRESIDIUM_MEMBER)

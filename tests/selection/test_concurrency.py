@@ -8,11 +8,8 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.conftest import SchoolKit
-from tuanxue.charter import services as charter_services
-from tuanxue.charter.rules import SEED_2020
 from tuanxue.core.errors import DomainError
-from tuanxue.org import services as org_services
-from tuanxue.org.models import AcademicRecord, Role, Title
+from tuanxue.org.models import Role, Title
 from tuanxue.selection import rounds, services
 from tuanxue.selection.models import StepAction
 
@@ -20,16 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_concurrent_approvals_of_one_step_record_one_action():
-    kit = SchoolKit(code="race2")
-    semester = org_services.semester_ensure(actor=None, school=kit.school, code="2019-2020-2")
-    charter_services.charter_adopt(
-        actor=None,
-        school=kit.school,
-        name="章程",
-        version_label="v1",
-        effective_from=dt.date(2020, 8, 1),
-        rules=SEED_2020.to_json(),
-    )
+    kit = SchoolKit(code="race2").adopt_seed_charter()
     league = kit.user("tw", role=Role.SCHOOL_LEAGUE)
     college_league = [kit.user(f"xytw{i}", role=Role.COLLEGE_LEAGUE) for i in range(3)]
     dept = kit.department()
@@ -44,16 +32,7 @@ def test_concurrent_approvals_of_one_step_record_one_action():
         seats=[(dept, Title.STAFF, 3)],
     )
     user = kit.user("stu")
-    student = kit.student(user=user, grade=2018)
-    AcademicRecord.objects.create(
-        school=kit.school,
-        student=student,
-        semester=semester,
-        study_rank=1,
-        assessment_rank=1,
-        major_size=40,
-        failed_courses=0,
-    )
+    kit.good_student(user=user)
     application = services.application_submit(
         actor=user, rnd=rnd, seat=rnd.seats.get(), statement="我愿意为同学们服务。" * 2
     )
