@@ -14,6 +14,7 @@ from functools import cached_property
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from tuanxue.core.models import School
 from tuanxue.org.models import (
@@ -24,6 +25,7 @@ from tuanxue.org.models import (
     Membership,
     Role,
     RoleGrant,
+    RotationSlot,
     Student,
     Title,
     Union,
@@ -195,11 +197,47 @@ def build_viewer(user, school: School | None = None) -> Viewer:
     viewer = Viewer(
         user=user, school=own_school, student=student, staff=staff, grants=grants, posts=posts
     )
+    _executive_chair_from_rotation(viewer)
     if viewer.sees_all_schools and school is not None:
         viewer.school = school
     elif viewer.sees_all_schools and viewer.school is None:
         viewer.school = School.objects.order_by("code").first()
     return viewer
+
+
+def _executive_chair_from_rotation(viewer: Viewer) -> None:
+    """The executive chair is whoever holds the rotation slot of the semester containing today
+    (so the role changes hands on the semester's first day). The title "executive chair" gives
+    the role only in a union that has no rotation slot at all. Two queries, only for a viewer
+    with a presidium post."""
+    presidium = [p for p in viewer.posts if p.title in PRESIDIUM_TITLES]
+    if not presidium:
+        return
+    union_ids = {p.union_id for p in presidium}
+    today = timezone.localdate()
+    rotating = set(
+        RotationSlot.objects.filter(union_id__in=union_ids)
+        .values_list("union_id", flat=True)
+        .distinct()
+    )
+    chairing = set()
+    if rotating:
+        chairing = set(
+            RotationSlot.objects.filter(
+                union_id__in=rotating,
+                membership_id__in=[p.pk for p in presidium],
+                semester__start__lte=today,
+                semester__end__gte=today,
+            ).values_list("membership_id", flat=True)
+        )
+    is_chair = any(p.pk in chairing for p in presidium) or any(
+        p.title == Title.EXECUTIVE_CHAIR and p.union_id not in rotating for p in presidium
+    )
+    roles = viewer.roles  # computed once and cached on the viewer; adjusted here
+    if is_chair:
+        roles.add(Role.EXECUTIVE_CHAIR)
+    elif not viewer.grants_for(Role.EXECUTIVE_CHAIR):
+        roles.discard(Role.EXECUTIVE_CHAIR)
 
 
 def viewer_for(request) -> Viewer:

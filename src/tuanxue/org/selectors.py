@@ -14,6 +14,7 @@ from tuanxue.org.models import (
     BodyKind,
     Department,
     Membership,
+    RotationSlot,
     Title,
     Union,
 )
@@ -94,7 +95,7 @@ class UnionStructure:
 
 
 def union_structure(union: Union, day: dt.date | None = None) -> UnionStructure:
-    """Presidium, departments, heads and staff of ``union`` on ``day``: two queries."""
+    """Presidium, departments, heads and staff of ``union`` on ``day``: three queries."""
     day = day or today()
     bodies = list(Department.objects.filter(union=union).order_by("order", "name"))
     views = {b.pk: BodyView(body=b) for b in bodies}
@@ -108,6 +109,7 @@ def union_structure(union: Union, day: dt.date | None = None) -> UnionStructure:
             view.staff.append(m)
         if m.title == Title.EXECUTIVE_CHAIR:
             chair = m
+    chair = _rotation_chair(union, day, views, fallback=chair)
     for view in views.values():
         view.members.sort(key=lambda m: (TITLE_ORDER[m.title], m.student.student_no))
         view.heads.sort(key=lambda m: (TITLE_ORDER[m.title], m.student.student_no))
@@ -116,6 +118,29 @@ def union_structure(union: Union, day: dt.date | None = None) -> UnionStructure:
     return UnionStructure(
         union=union, day=day, presidium=presidium, departments=departments, executive_chair=chair
     )
+
+
+def _rotation_chair(union: Union, day: dt.date, views: dict, fallback):
+    """The holder of the rotation slot of the semester containing ``day`` when the union has a
+    rotation (one query); the executive chair by title when it has none."""
+    slots = list(
+        RotationSlot.objects.filter(union=union)
+        .filter(
+            Q(semester__start__lte=day, semester__end__gte=day)
+            | Q(pk=RotationSlot.objects.filter(union=union).values("pk")[:1])
+        )
+        .values_list("membership_id", "semester__start", "semester__end")
+    )
+    if not slots:
+        return fallback
+    current = [m for m, start, end in slots if start <= day <= end]
+    if not current:
+        return None
+    for view in views.values():
+        for m in view.members:
+            if m.pk == current[0]:
+                return m
+    return None
 
 
 def school_union(school: School) -> Union:

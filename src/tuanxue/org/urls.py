@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from tuanxue.org import views, views_audit, views_manage
+from tuanxue.org import views, views_audit, views_manage, views_rotation
 
 app_name = "org"
 
@@ -17,6 +17,11 @@ urlpatterns = [
         "s/<slug:school>/unions/<int:union_id>/posts/new/",
         views_manage.membership_new,
         name="membership_new",
+    ),
+    path(
+        "s/<slug:school>/unions/<int:union_id>/rotation/",
+        views_rotation.rotation_page,
+        name="rotation",
     ),
     path("s/<slug:school>/bodies/<int:body_id>/remit/", views_manage.remit_edit, name="remit"),
     path(
