@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from tuanxue.core.tokens import user_for_key
 from tuanxue.org.api import router as org_router
+from tuanxue.selection.api import router as selection_router
 
 
 class BearerToken(HttpBearer):
@@ -33,7 +34,10 @@ class BearerToken(HttpBearer):
 api = NinjaAPI(
     title="Tuanxue API",
     version="1",
-    description="Read access to the student union registry, with the rules of the pages.",
+    description=(
+        "The student union registry and its recruitment (rounds, applications, approval "
+        "steps, eligibility), with the rules of the pages."
+    ),
     urls_namespace="api",
     auth=[BearerToken(), django_auth],
     docs_url="/docs",
@@ -48,6 +52,8 @@ def unauthorized(request, exc):
 
 
 api.add_router("/", org_router)
+api.add_router("/", selection_router)
+api.add_router("/", "tuanxue.activities.api.router")
 
 # Included by the project's urls.py as ``include("tuanxue.api")``.
 urlpatterns = api.urls[0]

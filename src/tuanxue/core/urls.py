@@ -8,6 +8,13 @@ app_name = "core"
 urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read_all, name="notifications_read_all"),
+    path(
+        "notifications/<int:notification_id>/",
+        views.notification_open,
+        name="notification_open",
+    ),
 ]
 
 # Names used by Django's auth machinery live outside the namespace.

@@ -1,4 +1,4 @@
-"""Log in and out, and the user's own account page with personal API tokens."""
+"""Log in and out, the user's own account page with personal API tokens, and notifications."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tuanxue.core import tokens
 from tuanxue.core.errors import DomainError
-from tuanxue.core.models import ApiToken
+from tuanxue.core.models import ApiToken, Notification
 from tuanxue.core.throttle import clear_failures, client_address, is_locked, record_failure
 
 
@@ -81,3 +83,45 @@ def token_revoke(request, token_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("core:account")
+
+
+# -- notifications ---------------------------------------------------------------------------
+
+NOTIFICATIONS_PER_PAGE = 20
+
+
+@login_required
+def notifications(request):
+    """The user's notifications, newest first; unread ones are marked."""
+    rows = Notification.objects.filter(user=request.user).order_by("-created_at", "-pk")
+    page = Paginator(rows, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if count:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("core:notifications")
+
+
+def _safe_local_url(url: str) -> bool:
+    """Only a path on this site: starts with one "/" and is not "//host" or "/\\host"."""
+    return url.startswith("/") and not url.startswith(("//", "/\\"))
+
+
+@login_required
+def notification_open(request, notification_id: int):
+    """Mark the notification read and go to what it is about (only its owner may open it)."""
+    notification = get_object_or_404(Notification, pk=notification_id, user=request.user)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    if _safe_local_url(notification.url):
+        return redirect(notification.url)
+    return redirect("core:notifications")

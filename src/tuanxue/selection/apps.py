@@ -6,3 +6,9 @@ class SelectionConfig(AppConfig):
     name = "tuanxue.selection"
     label = "selection"
     verbose_name = _("Cadre selection")
+
+    def ready(self):
+        from tuanxue.org import demo
+        from tuanxue.selection import demo as selection_demo
+
+        demo.register_step("after", selection_demo.build)
