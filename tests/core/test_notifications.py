@@ -161,7 +161,6 @@ def test_a_notification_sends_one_mail_after_commit(
     assert Notification.objects.filter(user=user).count() == 1
 
 
-@pytest.mark.xfail(reason="core.notify mails every entry of users, repeats and inactive included")
 def test_a_user_listed_twice_or_inactive_gets_no_extra_mail(
     kit, settings, django_capture_on_commit_callbacks
 ):

@@ -16,17 +16,17 @@ log = logging.getLogger(__name__)
 def notify(*, users, school: School, text: str, url: str = "") -> list[Notification]:
     """Tell each of ``users`` (once each). E-mail goes out after the transaction commits."""
     seen: set[int] = set()
-    rows = []
+    rows, recipients = [], []
     for user in users:
         if user is None or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
         rows.append(Notification(user=user, school=school, text=text[:300], url=url[:300]))
+        if user.email and user.email not in recipients:
+            recipients.append(user.email)
     Notification.objects.bulk_create(rows)
-    if settings.NOTIFY_BY_EMAIL:
-        recipients = [u.email for u in users if u is not None and u.email]
-        if recipients:
-            transaction.on_commit(lambda: _mail(recipients, text, url))
+    if settings.NOTIFY_BY_EMAIL and recipients:
+        transaction.on_commit(lambda: _mail(recipients, text, url))
     return rows
 
 

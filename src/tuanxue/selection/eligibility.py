@@ -11,11 +11,16 @@ from tuanxue.charter.academic import RecordBook, academic_verdict
 from tuanxue.charter.services import charter_in_force
 from tuanxue.org.models import Student
 
+_NO_CHARTER = object()
 
-def eligibility(student: Student, day: dt.date, book: RecordBook | None = None) -> dict:
+
+def eligibility(
+    student: Student, day: dt.date, book: RecordBook | None = None, charter=_NO_CHARTER
+) -> dict:
     """``{"eligible": True|False|None, "reasons": [...], "charter": label, "day": iso,
     "records": [ids], "semesters": [codes]}``. None means "cannot decide"."""
-    charter = charter_in_force(student.school, day)
+    if charter is _NO_CHARTER:
+        charter = charter_in_force(student.school, day)
     if charter is None:
         return {
             "eligible": None,
@@ -53,4 +58,5 @@ def eligibility_many(students: list[Student], day: dt.date) -> list[tuple[Studen
     if not students:
         return []
     book = RecordBook(students[0].school_id, [s.pk for s in students])
-    return [(s, eligibility(s, day, book)) for s in students]
+    charter = charter_in_force(students[0].school, day)
+    return [(s, eligibility(s, day, book, charter)) for s in students]

@@ -16,8 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuanxue.charter.academic import RecordBook, academic_verdict, political_ok
-from tuanxue.charter.services import charter_in_force
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import Semester
@@ -33,6 +31,7 @@ from tuanxue.org.models import (
 )
 from tuanxue.org.rotation import is_league_committee
 from tuanxue.org.services import lock_union
+from tuanxue.selection.eligibility import eligibility_many
 from tuanxue.selection.models import ExitRequestStatus, ResignationRequest
 
 REMOVAL_BASES = ("discipline", "academic")
@@ -351,29 +350,7 @@ class Failing:
 def verdicts(students: list[Student], day: dt.date) -> dict[int, dict]:
     """What ``selection.eligibility.eligibility`` says for each student, with the charter and
     the records loaded once (a fixed number of queries for any number of students)."""
-    if not students:
-        return {}
-    charter = charter_in_force(students[0].school, day)
-    if charter is None:
-        reason = _("Cannot decide: no charter is in force on %(day)s") % {"day": day}
-        return {s.pk: {"eligible": None, "reasons": [reason]} for s in students}
-    rules = charter.parsed
-    book = RecordBook(students[0].school_id, [s.pk for s in students])
-    out = {}
-    for student in students:
-        status = student.get_political_status_display()
-        political = political_ok(student, rules)
-        if political:
-            reasons = [_("Political status: %(status)s") % {"status": status}]
-        else:
-            reasons = [
-                _("Political status: %(status)s, not a Party or League member") % {"status": status}
-            ]
-        verdict = academic_verdict(student, day, rules, book)
-        reasons.extend(verdict.reasons)
-        eligible = False if not political or verdict.eligible is False else verdict.eligible
-        out[student.pk] = {"eligible": eligible, "reasons": reasons}
-    return out
+    return {s.pk: verdict for s, verdict in eligibility_many(students, day)}
 
 
 def check_day(semester: Semester) -> dt.date:
