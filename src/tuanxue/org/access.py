@@ -112,6 +112,13 @@ class Viewer:
         )
 
     @property
+    def may_decide_resignations(self) -> bool:
+        """Presidium members and the League committee confirm resignations."""
+        if self.school is None:
+            return False
+        return Role.PRESIDIUM_MEMBER in self.roles or bool(self.grants_for(Role.SCHOOL_LEAGUE))
+
+    @property
     def may_audit(self) -> bool:
         return self.school is not None and self.can_see_audit(self.school)
 
