@@ -182,6 +182,9 @@ def build_demo() -> DemoResult:
             roster=roster,
             qualified=plan.chosen,
         )
+        record_count += _carry_records(
+            school, semesters[data.RECORD_SEMESTER], semesters[data.LATEST_SEMESTER]
+        )
         secretaries = set_branch_secretaries(rng, roster=roster, classes=classes, avoid=plan.chosen)
         for step in _steps["before_posts"]:
             step(school)
@@ -216,6 +219,25 @@ def build_demo() -> DemoResult:
         classes=len(classes),
         structure=union_structure(union),
     )
+
+
+def _carry_records(school: School, source, target) -> int:
+    """The latest semester's records: the same standing as the recorded one, so that pages
+    judging "the last semester" today have real records to judge."""
+    rows = [
+        AcademicRecord(
+            school=school,
+            student_id=r.student_id,
+            semester=target,
+            study_rank=r.study_rank,
+            assessment_rank=r.assessment_rank,
+            major_size=r.major_size,
+            failed_courses=r.failed_courses,
+        )
+        for r in AcademicRecord.objects.filter(semester=source)
+    ]
+    AcademicRecord.objects.bulk_create(rows, batch_size=100)
+    return len(rows)
 
 
 def _build_colleges(rng: random.Random, school: School) -> tuple[list[College], list[ClassGroup]]:

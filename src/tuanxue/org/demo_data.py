@@ -14,6 +14,8 @@ URL = "http://127.0.0.1:8000/"
 
 SEMESTERS = ["2019-2020-1", "2019-2020-2", "2020-2021-1", "2020-2021-2"]
 RECORD_SEMESTER = "2019-2020-2"
+# The newest semester of the calendar: its records carry the recorded standing forward.
+LATEST_SEMESTER = "2020-2021-2"
 GRADES = [2018, 2019, 2020]
 # Students who entered in 2020 have no record for 2019-2020-2; union staff come from these grades.
 RECORD_GRADES = [2018, 2019]
