@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tuanxue.org import services as org_services
 from tuanxue.org.models import Role, Title
@@ -537,7 +538,9 @@ def test_a_stale_form_is_told_the_application_moved_on(client, applicant):
         {"decision": "approve", "comment": "", "step": 1, "cycle": 1},
     )
     assert response.status_code == 200
-    assert "moved on" in response.context["error"]
+    assert response.context["error"] == gettext(
+        "Someone acted on this application while you were looking; it has moved on."
+    )
     assert response.context["error"] in response.content.decode()
     assert StepAction.objects.count() == actions
     application.refresh_from_db()

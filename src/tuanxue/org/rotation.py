@@ -262,7 +262,7 @@ def rotation_set(
                 field="membership",
             )
         slot = (
-            RotationSlot.objects.select_for_update()
+            RotationSlot.objects.select_for_update(of=("self",))
             .select_related("membership__student")
             .filter(union=union, semester=semester)
             .first()

@@ -90,7 +90,7 @@ def resignation_request(*, actor, membership: Membership, reason: str) -> Resign
         raise DomainError(_("Say why you want to leave the post."), field="reason")
     student, body, union = membership.student, membership.body, membership.union
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership = Membership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
         if membership.end is not None:
             raise DomainError(_("This post has already ended."), code="stale")
         try:
@@ -127,7 +127,7 @@ def resignation_request(*, actor, membership: Membership, reason: str) -> Resign
 def resignation_withdraw(*, actor, request: ResignationRequest) -> ResignationRequest:
     with transaction.atomic():
         request = (
-            ResignationRequest.objects.select_for_update()
+            ResignationRequest.objects.select_for_update(of=("self",))
             .select_related("membership__student", "membership__union__school")
             .get(pk=request.pk)
         )
@@ -160,7 +160,7 @@ def resignation_decide(
     viewer = build_viewer(actor)
     with transaction.atomic():
         request = (
-            ResignationRequest.objects.select_for_update()
+            ResignationRequest.objects.select_for_update(of=("self",))
             .select_related("membership__student__user", "membership__union__school")
             .get(pk=request.pk)
         )
