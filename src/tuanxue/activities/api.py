@@ -1,0 +1,215 @@
+"""Volunteer API: a project with its roles and places, signing up (the rush endpoint), the
+caller's sign-up, withdrawing, and a trivial authenticated ping used as a benchmark baseline.
+
+A project is seen by everyone of its school once its activity is published, before that only
+by its organisers; anyone else gets 404. A refused sign-up is a 409 with a ``code``: ``closed``,
+``duplicate``, ``overlap``, ``not_eligible`` or ``full``. In first-come mode a full role is
+not an error: the student goes on the waiting list and gets 201 with ``status: "waiting"`` and
+their ``position``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from tuanxue.activities import signup as services
+from tuanxue.activities.api_schemas import (
+    PingOut,
+    ProjectOut,
+    SignupIn,
+    SignupOut,
+    SignupProblemOut,
+)
+from tuanxue.activities.models import ActivityStatus, Signup, VolunteerProject
+from tuanxue.activities.signup_access import (
+    PROJECT_RELATED,
+    get_signup_for_viewer,
+    may_see_project,
+)
+from tuanxue.core.errors import DomainError
+from tuanxue.org.access import Viewer, build_viewer
+from tuanxue.org.api_schemas import ErrorOut
+
+router = Router(tags=["volunteering"])
+
+ERRORS = {401: ErrorOut, 404: ErrorOut}
+CONFLICTS = {
+    services.CODE_CLOSED,
+    services.CODE_DUPLICATE,
+    services.CODE_OVERLAP,
+    services.CODE_NOT_ELIGIBLE,
+    services.CODE_FULL,
+}
+
+
+def _viewer(request) -> Viewer:
+    viewer = getattr(request, "_api_viewer", None)
+    if viewer is None:
+        viewer = build_viewer(request.auth)
+        request._api_viewer = viewer
+    return viewer
+
+
+def _problem(exc: DomainError) -> Status:
+    if exc.code == "forbidden":
+        status = 403
+    elif exc.code in CONFLICTS:
+        status = 409
+    else:
+        status = 422
+    return Status(status, {"detail": str(exc.message), "code": exc.code, "field": exc.field})
+
+
+def _visible_project(request, project_id: int) -> VolunteerProject:
+    """The project or 404. A student of the project's school sees a published project without
+    the full viewer being built (the sign-up rush takes this path)."""
+    project = (
+        VolunteerProject.objects.select_related(*PROJECT_RELATED).filter(pk=project_id).first()
+    )
+    if project is None:
+        raise Http404
+    student = services.own_student(request.auth, project.school)
+    if student is not None and project.activity.status == ActivityStatus.PUBLISHED:
+        return project
+    if not may_see_project(_viewer(request), project):
+        raise Http404
+    return project
+
+
+def _signup_out(row: Signup, position: int | None) -> dict:
+    return {
+        "id": row.pk,
+        "project": row.project_id,
+        "role": row.role_id,
+        "status": row.status,
+        "position": position,
+        "created_at": row.created_at,
+    }
+
+
+@router.get(
+    "/ping",
+    response={200: PingOut, 401: ErrorOut},
+    summary="Who am I (a trivial authenticated request)",
+    operation_id="ping",
+)
+def ping(request):
+    return {"user": request.auth.get_username()}
+
+
+@router.get(
+    "/volunteer-projects/{project_id}",
+    response={200: ProjectOut, **ERRORS},
+    summary="A volunteer project with its roles and places",
+    operation_id="volunteer_project_detail",
+)
+def project_detail(request, project_id: int):
+    project = _visible_project(request, project_id)
+    roles = list(project.roles.prefetch_related("colleges", "classes"))
+    return {
+        "id": project.pk,
+        "title": project.title,
+        "description": project.description,
+        "activity": project.activity_id,
+        "activity_title": project.activity.title,
+        "mode": project.mode,
+        "status": project.status,
+        "accepts_signups": services.accepts_signups(project, timezone.now()),
+        "opens_at": project.opens_at,
+        "closes_at": project.closes_at,
+        "withdraw_until": project.withdraw_until,
+        "from_classes": list(project.from_classes.values_list("pk", flat=True)),
+        "roles": [
+            {
+                "id": r.pk,
+                "name": r.name,
+                "slots": r.slots,
+                "taken": r.taken,
+                "left": max(0, r.slots - r.taken),
+                "shift_starts_at": r.shift_starts_at,
+                "shift_ends_at": r.shift_ends_at,
+                "grades": r.grades,
+                "colleges": [c.pk for c in r.colleges.all()],
+                "classes": [c.pk for c in r.classes.all()],
+            }
+            for r in roles
+        ],
+    }
+
+
+@router.post(
+    "/volunteer-projects/{project_id}/signups",
+    response={
+        201: SignupOut,
+        **ERRORS,
+        403: SignupProblemOut,
+        409: SignupProblemOut,
+        422: SignupProblemOut,
+    },
+    summary="Sign up for a role (students)",
+    operation_id="volunteer_signup_create",
+)
+def signup_create(request, project_id: int, payload: SignupIn):
+    """201 with the place: ``confirmed``, ``waiting`` (with ``position``) or ``pending`` (lottery
+    and review modes). The row is committed before the answer is sent. 409 with a ``code`` when
+    refused: ``duplicate``, ``closed``, ``overlap``, ``not_eligible``, ``full``."""
+    project = _visible_project(request, project_id)
+    role = services.role_for_signup(
+        project, payload.role, services.own_student(request.auth, project.school)
+    )
+    if role is None:
+        return Status(
+            422,
+            {"detail": _("Choose a role of this project."), "code": "invalid", "field": "role"},
+        )
+    try:
+        row, position = services.signup(actor=request.auth, project=project, role=role)
+    except DomainError as exc:
+        return _problem(exc)
+    return Status(201, _signup_out(row, position))
+
+
+@router.get(
+    "/volunteer-projects/{project_id}/signups/mine",
+    response={200: list[SignupOut], **ERRORS},
+    summary="The caller's sign-up in a project (an empty list when none)",
+    operation_id="volunteer_signup_mine",
+)
+def signup_mine(request, project_id: int):
+    project = _visible_project(request, project_id)
+    student = services.own_student(request.auth, project.school)
+    if student is None:
+        return []
+    rows = Signup.objects.filter(project=project, student=student).order_by("pk")
+    return [_signup_out(row, services.waiting_position(row)) for row in rows]
+
+
+@router.delete(
+    "/signups/{signup_id}",
+    response={200: SignupOut, **ERRORS, 403: SignupProblemOut, 409: SignupProblemOut},
+    summary="Withdraw a sign-up (its student, before the withdrawal deadline)",
+    operation_id="volunteer_signup_withdraw",
+)
+def signup_withdraw(request, signup_id: int):
+    """A confirmed place goes to the first on the waiting list. 409 ``closed`` after the
+    project's withdrawal deadline or when the sign-up is no longer active."""
+    try:
+        row = get_signup_for_viewer(signup_id, _viewer(request), write=True)
+    except PermissionDenied:
+        return Status(
+            403,
+            {
+                "detail": _("Only the student who signed up can withdraw."),
+                "code": "forbidden",
+                "field": None,
+            },
+        )
+    try:
+        row = services.signup_withdraw(actor=request.auth, signup=row)
+    except DomainError as exc:
+        return _problem(exc)
+    return Status(200, _signup_out(row, None))
