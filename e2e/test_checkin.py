@@ -29,6 +29,53 @@ def event(db):
     return kit
 
 
+@pytest.fixture
+def recruiting(db):
+    """An event under way whose volunteer project still takes sign-ups."""
+    from tests.conftest import SchoolKit
+    from tests.ledger import factories as f
+    from tuanxue.activities.models import VolunteerProject
+
+    kit = SchoolKit(code="e2e")
+    now = timezone.now()
+    kit.activity = f.activity(kit, start=now - dt.timedelta(minutes=10), hours=2)
+    kit.role = f.shift(kit.activity, start=now - dt.timedelta(minutes=10), minutes=60)
+    VolunteerProject.objects.filter(pk=kit.role.project_id).update(
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(hours=1),
+        withdraw_until=now + dt.timedelta(hours=1),
+    )
+    kit.head = f.organiser(kit)
+    kit.volunteer = kit.user("volunteer", student=True)
+    return kit
+
+
+def test_a_student_signs_up_checks_in_and_sees_the_hours(browser, phone, live_server, recruiting):
+    kit = recruiting
+    log_in(phone, live_server.url, "volunteer")
+    phone.goto(f"{live_server.url}/s/e2e/volunteer/{kit.role.project_id}/")
+    phone.click(f'[data-role="{kit.role.pk}"] button[type=submit]')
+    phone.wait_for_load_state()
+    assert phone.locator("#my-signup").get_attribute("data-status") == "confirmed"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+    url = organiser_qr_url(browser, live_server.url, kit)
+    phone.goto(url)
+    assert phone.locator("#outcome").get_attribute("data-outcome") == "checked_in"
+    row = Attendance.objects.get(student=kit.volunteer.student)
+    assert row.signup is not None and row.signup.status == "confirmed"
+    Attendance.objects.filter(pk=row.pk).update(
+        checked_in_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    phone.click("#checkout-form button[type=submit]")
+    phone.wait_for_load_state()
+    hours = Decimal(phone.locator("#hours").inner_text())
+    assert hours > 0
+    phone.goto(f"{live_server.url}/s/e2e/ledger/")
+    entry = CreditEntry.objects.get(student=kit.volunteer.student)
+    assert phone.locator(f'[data-entry="{entry.pk}"]').get_attribute("data-amount") == str(hours)
+
+
 def organiser_qr_url(browser, base_url, kit) -> str:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
