@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tuanxue.charter",
     "tuanxue.selection",
     "tuanxue.activities",
+    "tuanxue.congress",
 ]
 
 MIDDLEWARE = [

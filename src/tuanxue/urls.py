@@ -17,4 +17,6 @@ urlpatterns = [
     path("", include("tuanxue.activities.urls")),
     path("", include("tuanxue.activities.urls_volunteer")),
     path("", include("tuanxue.activities.urls_attendance")),
+    path("", include("tuanxue.congress.urls")),
+    path("", include("tuanxue.congress.urls_polls")),
 ]

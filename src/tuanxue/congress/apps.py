@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CongressConfig(AppConfig):
+    name = "tuanxue.congress"
+    label = "congress"
+    verbose_name = _("Student congress")
