@@ -127,6 +127,12 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 
+# Check-in: how long one rotating QR code lasts, and a student's personal code.
+CHECKIN_QR_SECONDS = env_int("CHECKIN_QR_SECONDS", 30)
+CHECKIN_STUDENT_CODE_SECONDS = env_int("CHECKIN_STUDENT_CODE_SECONDS", 300)
+# Supports that put a student's activity proposal on the department's list.
+PROPOSAL_SUPPORT_THRESHOLD = env_int("PROPOSAL_SUPPORT_THRESHOLD", 20)
+
 # Uploaded spreadsheets larger than this are refused before they are read.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
