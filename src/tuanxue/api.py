@@ -54,6 +54,7 @@ def unauthorized(request, exc):
 api.add_router("/", org_router)
 api.add_router("/", selection_router)
 api.add_router("/", "tuanxue.activities.api.router")
+api.add_router("/", "tuanxue.congress.api.router")
 
 # Included by the project's urls.py as ``include("tuanxue.api")``.
 urlpatterns = api.urls[0]

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("tuanxue.activities.urls_attendance")),
     path("", include("tuanxue.congress.urls")),
     path("", include("tuanxue.congress.urls_polls")),
+    path("", include("tuanxue.congress.urls_minutes")),
 ]
