@@ -197,13 +197,13 @@ def test_credential_review(congress):
 
 def test_coverage_gaps_are_named(congress):
     cov = coverage(congress.session)
-    assert "信息学院: 0/2" in cov.gaps
-    assert "机电学院: 0/1" in cov.gaps
+    assert "信息学院：0/2" in cov.gaps
+    assert "机电学院：0/1" in cov.gaps
     assert any("2020" in g for g in cov.gaps) and any("2021" in g for g in cov.gaps)
     assert any("街舞社" in g for g in cov.gaps)
     first = congress.confirmed(congress.info_students[0])
     cov = coverage(congress.session)
-    assert "信息学院: 1/2" in cov.gaps
+    assert "信息学院：1/2" in cov.gaps
     assert not any("2020" in g for g in cov.gaps)
     congress.confirmed(congress.info_students[1], society=congress.society)
     congress.confirmed(congress.mech_students[0])
@@ -238,13 +238,13 @@ def test_notice_objections_and_opening(congress):
     # Gaps and the unanswered objection stop the opening, each named.
     with pytest.raises(DomainError) as exc:
         sessions.session_open(actor=congress.league, session=session)
-    assert "信息学院: 1/2" in exc.value.message and "机电学院: 0/1" in exc.value.message
-    assert "街舞社" in exc.value.message and "objection" in exc.value.message
+    assert "信息学院：1/2" in exc.value.message and "机电学院：0/1" in exc.value.message
+    assert "街舞社" in exc.value.message and "异议尚未答复" in exc.value.message
     congress.confirmed(congress.info_students[1], society=congress.society)
     congress.confirmed(congress.mech_students[0])
     with pytest.raises(DomainError) as exc:
         sessions.session_open(actor=congress.league, session=session)
-    assert "objection" in exc.value.message and "信息学院" not in exc.value.message
+    assert "异议尚未答复" in exc.value.message and "信息学院" not in exc.value.message
     with pytest.raises(DomainError):
         svc.objection_answer(actor=congress.member, objection=objection, answer="x")
     svc.objection_answer(actor=congress.league, objection=objection, answer="经核实属本院学生")

@@ -99,7 +99,7 @@ def test_session_page_shows_coverage_gaps_and_delegates(hall, client):
     client.force_login(hall.member)
     body = client.get(page_url(hall, "session", ())).content.decode()
     assert hall.session.name in body and "候选人甲" in body
-    assert "机电学院: 0/1" in body and 'class="tag red"' in body
+    assert "机电学院：0/1" in body and 'class="tag red"' in body
     assert extra.student_no not in body and extra.phone not in body  # no personal data
     assert reverse("congress:open", args=[hall.kit.school.code, hall.session.pk]) not in body
     client.force_login(hall.league)
@@ -109,7 +109,7 @@ def test_session_page_shows_coverage_gaps_and_delegates(hall, client):
     response = client.post(
         reverse("congress:open", args=[hall.kit.school.code, hall.session.pk]), follow=True
     )
-    assert "机电学院: 0/1" in response.content.decode()
+    assert "机电学院：0/1" in response.content.decode()
     hall.session.refresh_from_db()
     assert hall.session.status == SessionStatus.NOTICE
 

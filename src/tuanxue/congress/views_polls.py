@@ -107,7 +107,7 @@ def receipt(request, school: str, poll_id: int):
 
 def _choice_label(poll: Poll, choice, valid: bool, names: dict | None = None) -> str:
     if poll.kind == PollKind.MOTION:
-        labels = {"yes": _("yes"), "no": _("no"), "abstain": _("abstain")}
+        labels = {"yes": _("Yes"), "no": _("No"), "abstain": _("Abstain")}
         return labels.get(choice, _("invalid")) if isinstance(choice, str) else _("invalid")
     if not isinstance(choice, dict) or "marks" not in choice:
         return _("invalid")
