@@ -28,16 +28,14 @@ from tuanxue.congress.models import (
     Delegate,
     DelegateStatus,
     Majority,
-    MajorityBase,
     Motion,
     MotionKind,
     Poll,
     PollKind,
     PollStatus,
 )
+from tuanxue.congress.results import poll_result
 from tuanxue.org.models import Student
-
-YES, NO, ABSTAIN = "yes", "no", "abstain"
 
 # Agenda position of each kind of item.
 KIND_ORDER = {
@@ -79,14 +77,6 @@ def attendance(session: CongressSession) -> Attendance:
 # -- motions -------------------------------------------------------------------------------
 
 
-def _vote_of(choice) -> str | None:
-    if isinstance(choice, dict):
-        choice = choice.get("vote", choice.get("choice"))
-    if isinstance(choice, str) and choice in (YES, NO, ABSTAIN):
-        return choice
-    return None
-
-
 @dataclass(frozen=True)
 class MotionTally:
     poll: Poll
@@ -119,43 +109,25 @@ def closed_poll(motion: Motion) -> Poll | None:
 
 
 def motion_tally(motion: Motion, poll: Poll | None = None, seen: Attendance | None = None):
-    """The count of the motion's closed poll, or ``None`` while it has none."""
+    """The count of the motion's closed poll, or ``None`` while it has none. The figures come
+    from ``results.poll_result``, the one count every page, document and API share."""
     poll = poll or closed_poll(motion)
     if poll is None:
         return None
-    seen = seen or attendance(motion.session)
-    counts = {YES: 0, NO: 0, ABSTAIN: 0}
-    invalid = 0
-    for choice, valid in poll.ballots.values_list("choice", "valid"):
-        vote = _vote_of(choice) if valid else None
-        if vote is None:
-            invalid += 1
-        else:
-            counts[vote] += 1
-    base = {
-        MajorityBase.ENTITLED: seen.entitled,
-        MajorityBase.PRESENT: seen.present,
-        MajorityBase.CAST: sum(counts.values()),
-    }[motion.base]
+    result = poll_result(poll)
     return MotionTally(
         poll=poll,
-        yes=counts[YES],
-        no=counts[NO],
-        abstain=counts[ABSTAIN],
-        invalid=invalid,
-        base=base,
-        needed=votes_needed(motion.majority, base),
-        quorum_reached=seen.quorum_reached,
+        yes=result.yes,
+        no=result.no,
+        abstain=result.abstain,
+        invalid=result.invalid,
+        base=result.base,
+        needed=votes_needed(motion.majority, result.base),
+        quorum_reached=result.quorum_met,
     )
 
 
 # -- elections -----------------------------------------------------------------------------
-
-
-def _marked(choice) -> list:
-    if isinstance(choice, dict):
-        choice = choice.get("marks", choice.get("candidates", []))
-    return list(choice) if isinstance(choice, list | tuple) else []
 
 
 @dataclass(frozen=True)
@@ -183,52 +155,33 @@ class ElectionTally:
 
 
 def election_tally(poll: Poll) -> ElectionTally | None:
-    """The count of a closed election, or ``None`` while it is not closed."""
+    """The count of a closed election, or ``None`` while it is not closed (from
+    ``results.poll_result``)."""
     if poll.kind != PollKind.ELECTION or poll.status != PollStatus.CLOSED:
         return None
-    candidates = list(poll.candidates.select_related("student__college").order_by("order", "pk"))
-    known = {c.pk for c in candidates}
-    votes = dict.fromkeys(known, 0)
-    returned = valid = 0
-    for choice, ok in poll.ballots.values_list("choice", "valid"):
-        returned += 1
-        if not ok:
-            continue
-        valid += 1
-        for mark in set(_marked(choice)):
-            if mark in known:
-                votes[mark] += 1
-    void = poll.issued > 0 and returned > poll.issued
-    above_half = [c for c in candidates if not void and votes[c.pk] * 2 > valid]
-    above_half.sort(key=lambda c: (-votes[c.pk], c.order, c.pk))
-    elected: set[int] = set()
-    if len(above_half) <= poll.seats:
-        elected = {c.pk for c in above_half}
-    else:
-        # The last seat's vote count: candidates tied on it across the line go to a runoff.
-        line = votes[above_half[poll.seats - 1].pk]
-        elected = {c.pk for c in above_half if votes[c.pk] > line}
-        tied = [c for c in above_half if votes[c.pk] == line]
-        if len(elected) + len(tied) <= poll.seats:
-            elected |= {c.pk for c in tied}
+    result = poll_result(poll)
+    candidates = {
+        c.pk: c for c in poll.candidates.select_related("student__college").order_by("order", "pk")
+    }
     rows = [
         CandidateCount(
-            candidate_id=c.pk,
-            student=c.student,
-            order=c.order,
-            votes=votes[c.pk],
-            elected=c.pk in elected,
+            candidate_id=row["id"],
+            student=candidates[row["id"]].student,
+            order=candidates[row["id"]].order,
+            votes=row["votes"],
+            elected=row["elected"],
         )
-        for c in candidates
+        for row in result.votes
     ]
+    void = not result.election_valid
     return ElectionTally(
         poll=poll,
-        returned=returned,
-        valid=valid,
-        invalid=returned - valid,
+        returned=result.returned,
+        valid=result.valid,
+        invalid=result.invalid,
         void=void,
         candidates=rows,
-        runoff_seats=0 if void else poll.seats - len(elected),
+        runoff_seats=0 if void else result.runoff_seats,
     )
 
 
