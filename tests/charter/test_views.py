@@ -306,3 +306,16 @@ def test_public_table_is_hidden_until_published(client, school):
 
 def test_public_table_of_an_unknown_school(client, db):
     assert client.get(reverse("charter:public_table", args=["nope", 2020])).status_code == 404
+
+
+def test_compliance_page_shows_when_the_next_congress_is_due(client, db):
+    from tuanxue.core.models import School
+    from tuanxue.org.demo import build_demo
+
+    build_demo()
+    school = School.objects.get(code="gdgm")
+    from tuanxue.org.models import Role
+
+    client.force_login(school.role_grants.filter(role=Role.SCHOOL_LEAGUE).first().user)
+    body = client.get("/s/gdgm/compliance/?date=2020-09-30").content.decode()
+    assert "2021-08-25" in body and 'id="next-congress"' in body

@@ -3,6 +3,7 @@ the public self-assessment table."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from django.contrib import messages
@@ -148,8 +149,21 @@ def compliance(request, school: str):
         "unions": unions,
         "breaches": sum(u["breaches"] for u in unions),
         "may_assess": may_assess(request.viewer, school_obj),
+        "congress": ctx.congress,
+        "congress_due": next_congress_due(ctx),
     }
     return render(request, "charter/compliance.html", context, status=400 if error else 200)
+
+
+def next_congress_due(ctx) -> dt.date | None:
+    """The last day the next congress may be held: the latest one plus the charter's interval."""
+    if ctx.congress is None:
+        return None
+    held = ctx.congress.held_on
+    months = held.month - 1 + ctx.rules.congress_interval_months
+    year, month = held.year + months // 12, months % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(held.day, last_day))
 
 
 @login_required_page

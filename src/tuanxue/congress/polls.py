@@ -224,11 +224,35 @@ def poll_close(*, actor, poll: Poll) -> Poll:
                 "ballots": poll.ballots.count(),
             },
         )
-    if poll.kind == PollKind.ELECTION:
-        from tuanxue.congress.results import runoff_create
-
-        runoff_create(poll, actor=actor)
+    _after_close(actor, poll)
     return poll
+
+
+def _after_close(actor, poll: Poll) -> None:
+    """What a decided poll sets in motion: a runoff when seats are left, the elected presidium
+    installed, an adopted charter amendment made the new charter version. A step the charter
+    refuses leaves the poll closed and tells the League committee why."""
+    from tuanxue.congress.amendment import amendment_adopt, motion_adopted
+    from tuanxue.congress.install import presidium_install
+    from tuanxue.congress.models import MotionKind
+    from tuanxue.congress.results import runoff_create
+
+    try:
+        if poll.kind == PollKind.ELECTION:
+            runoff = runoff_create(poll, actor=actor)
+            if runoff is None:
+                presidium_install(actor=actor, poll=poll)
+        elif poll.motion.kind == MotionKind.CHARTER and motion_adopted(poll.motion):
+            amendment_adopt(actor=actor, motion=poll.motion)
+    except DomainError as exc:
+        from tuanxue.core.notify import notify
+
+        notify(
+            users=[actor],
+            school=poll.session.school,
+            text=_("%(poll)s is closed, but its result could not be applied: %(reason)s")
+            % {"poll": poll.title, "reason": exc.message},
+        )
 
 
 def runoff_poll_create(*, actor, poll: Poll, candidates: list[Student], seats: int) -> Poll:

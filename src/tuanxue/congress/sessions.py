@@ -291,4 +291,8 @@ def session_close(*, actor, session: CongressSession) -> CongressSession:
             new={"status": SessionStatus.CLOSED},
         )
     session.status = SessionStatus.CLOSED
+    # The self-assessment reads the congress from the charter's record of it.
+    from tuanxue.congress.install import congress_record_sync
+
+    congress_record_sync(session, actor=actor)
     return session

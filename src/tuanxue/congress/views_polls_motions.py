@@ -166,12 +166,24 @@ def motion_detail(request, school: str, motion_id: int):
     )
 
 
+def _chain_candidates(session) -> dict:
+    """The form starts with the candidates the selection chain put forward for this union."""
+    from tuanxue.selection.models import Application, ApplicationStatus
+
+    numbers = (
+        Application.objects.filter(round__union=session.union, status=ApplicationStatus.CANDIDATE)
+        .order_by("student__student_no")
+        .values_list("student__student_no", flat=True)
+    )
+    return {"candidates": " ".join(numbers), "title": _("Presidium election")}
+
+
 @login_required_page
 def election_new(request, school: str, session_id: int):
     session = fetch_session(request, school, session_id)
     if not polls.is_league(request.user, session.school):
         raise PermissionDenied
-    data = request.POST if request.method == "POST" else {}
+    data = request.POST if request.method == "POST" else _chain_candidates(session)
     if request.method == "POST":
         numbers = [n.strip() for n in data.get("candidates", "").split() if n.strip()]
         found = {
