@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuanxue.activities.models import Brand, EducationArea, FilingDecision
 from tuanxue.ledger.models import CreditUnit
@@ -27,7 +28,7 @@ def _datetime_field(label) -> forms.DateTimeField:
 
 class ActivityForm(forms.Form):
     organiser = forms.ChoiceField(label=_("Organiser"))
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=120)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea)
     area = forms.ChoiceField(label=_("Education area"), choices=EducationArea.choices)
     brands = forms.MultipleChoiceField(
@@ -170,7 +171,7 @@ class RatingForm(forms.Form):
 
 class ProposalForm(forms.Form):
     body = forms.ModelChoiceField(label=_("Department"), queryset=None)
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=120)
     goal = forms.CharField(label=_("Goal"), widget=forms.Textarea)
     audience = forms.CharField(label=_("Audience"), max_length=200)
     budget = forms.DecimalField(

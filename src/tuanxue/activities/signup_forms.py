@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuanxue.activities.models import SignupMode
 from tuanxue.org.models import ClassGroup, College, Society
@@ -26,7 +27,7 @@ def _datetime_field(label, *, required: bool = True) -> forms.DateTimeField:
 
 
 class ProjectForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=120)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
