@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tuanxue.activities import views_attendance as views
+from tuanxue.activities import views_ledger
 
 app_name = "attendance"
 
@@ -33,17 +34,17 @@ urlpatterns = [
     ),
     path("s/<slug:school>/my-code/", views.my_code, name="my_code"),
     path("s/<slug:school>/checkin/<str:token>/", views.scan, name="scan"),
-    path("s/<slug:school>/ledger/", views.my_ledger, name="ledger"),
+    path("s/<slug:school>/ledger/", views_ledger.my_ledger, name="ledger"),
     path(
         "s/<slug:school>/ledger/students/<int:student_id>/",
-        views.student_ledger,
+        views_ledger.student_ledger,
         name="ledger_student",
     ),
-    path("s/<slug:school>/ledger/certify/", views.certify, name="ledger_certify"),
+    path("s/<slug:school>/ledger/certify/", views_ledger.certify, name="ledger_certify"),
     path(
         "s/<slug:school>/ledger/entries/<int:entry_id>/correct/",
-        views.correct,
+        views_ledger.correct,
         name="ledger_correct",
     ),
-    path("s/<slug:school>/ledger/export/", views.export, name="ledger_export"),
+    path("s/<slug:school>/ledger/export/", views_ledger.export, name="ledger_export"),
 ]
