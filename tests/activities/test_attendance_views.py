@@ -174,7 +174,10 @@ def test_desk_checks_in_by_student_number_and_settles(client, event):
         shift_ends_at=timezone.now() - dt.timedelta(minutes=1),
     )
     page = client.get(event.desk)
-    assert f'data-missing="{event.volunteer.student.student_no}"' in page.content.decode()
+    body = page.content.decode()
+    assert f'data-missing="{row.pk}"' in body
+    # A student organiser is not allowed the attendees' student numbers.
+    assert event.volunteer.student.student_no not in body
     settle = reverse("attendance:desk_settle", args=[event.school.code, event.activity.pk, row.pk])
     client.post(settle, {"hours": "1.00", "reason": "组织者核实"})
     row.refresh_from_db()

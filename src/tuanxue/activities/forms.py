@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tuanxue.activities.models import Brand, EducationArea, FilingDecision
+from tuanxue.core.parsing import is_number
 from tuanxue.ledger.models import CreditUnit
 from tuanxue.org.models import College
 
@@ -86,7 +87,7 @@ class ActivityForm(forms.Form):
     def clean_audience_grades(self) -> list[int]:
         text = self.cleaned_data.get("audience_grades") or ""
         parts = [p for p in re.split(r"[\s,，、;；]+", text) if p]
-        if any(not p.isdigit() for p in parts):
+        if any(not is_number(p) for p in parts):
             raise forms.ValidationError(_("Grades are years such as 2024, separated by commas."))
         return [int(p) for p in parts]
 

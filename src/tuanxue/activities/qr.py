@@ -23,6 +23,8 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from tuanxue.core.parsing import is_number
+
 QR_SALT = "tuanxue.activities.checkin-qr"
 STUDENT_SALT = "tuanxue.activities.student-code"
 MAC_CHARS = 20  # hex digits of the HMAC kept in the token: 80 bits
@@ -114,7 +116,7 @@ def code_matches(activity_id: int, code: str, *, now: dt.datetime | None = None)
     """The window whose six-digit code for this activity equals ``code`` (current or
     previous), or None."""
     code = (code or "").strip()
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not is_number(code):
         return None
     current = window_index(now)
     for window in (current, current - 1):

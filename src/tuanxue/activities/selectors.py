@@ -24,6 +24,7 @@ from tuanxue.activities.models import (
     Rating,
 )
 from tuanxue.core.models import AuditEvent, School
+from tuanxue.core.parsing import is_number
 from tuanxue.org.access import Viewer
 from tuanxue.org.models import (
     HEAD_TITLES,
@@ -201,7 +202,7 @@ def catalogue(school: School, filters: CatalogueFilters) -> QuerySet[Activity]:
             Q(organiser_body__union__college__isnull=True, organiser_body__isnull=False)
             | Q(organiser_society__isnull=False, organiser_society__college__isnull=True)
         )
-    elif filters.organiser.isdigit():
+    elif is_number(filters.organiser):
         college_id = int(filters.organiser)
         activities = activities.filter(
             Q(organiser_body__union__college_id=college_id)

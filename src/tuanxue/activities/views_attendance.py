@@ -123,6 +123,10 @@ def desk(request, school: str, activity_id: int):
         "activity": activity,
         "may_run": may_run,
         "rows": rows,
+        # Student numbers only for those allowed the students' personal data.
+        "numbers_for": {
+            r.student_id for r in [*rows, *missing] if request.viewer.can_see_personal(r.student)
+        },
         "inside": sum(1 for r in rows if r.checked_out_at is None),
         "missing": missing,
         "scan_form": ScanForm(),

@@ -16,6 +16,7 @@ from tuanxue.activities.attendance_forms import (
 )
 from tuanxue.activities.views_attendance import own_student, show_refusal
 from tuanxue.core.errors import DomainError
+from tuanxue.core.parsing import is_number, to_id
 from tuanxue.ledger import selectors as ledger_selectors
 from tuanxue.ledger import services as ledger_services
 from tuanxue.ledger.export import assessment_workbook
@@ -82,7 +83,7 @@ def certify(request, school: str):
     if request.method == "POST":
         if not may:
             raise PermissionDenied
-        ids = [int(i) for i in request.POST.getlist("entry") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("entry") if is_number(i)]
         chosen = list(entries.filter(pk__in=ids))
         if not chosen:
             messages.error(request, _("Choose the entries to certify."))
@@ -161,7 +162,7 @@ def export(request, school: str):
         if class_id:
             group = (
                 ClassGroup.objects.select_related("school")
-                .filter(pk=int(class_id) if class_id.isdigit() else 0, school=school_obj)
+                .filter(pk=to_id(class_id) or 0, school=school_obj)
                 .first()
             )
             if group is None:
@@ -173,7 +174,7 @@ def export(request, school: str):
         else:
             college = (
                 College.objects.select_related("school")
-                .filter(pk=int(college_id) if college_id.isdigit() else 0, school=school_obj)
+                .filter(pk=to_id(college_id) or 0, school=school_obj)
                 .first()
             )
             if college is None:

@@ -404,7 +404,11 @@ def signup_review(request, school: str, signup_id: int):
         raise Http404
     if not may_manage_project(request.viewer, project):
         raise PermissionDenied
-    accept = request.POST.get("decision") == "accept"
+    decision = request.POST.get("decision")
+    if decision not in ("accept", "decline"):
+        messages.error(request, _("Choose accept or decline."))
+        return redirect("volunteer:manage", school=school, project_id=project.pk)
+    accept = decision == "accept"
     try:
         services.signup_review(actor=request.user, signup=signup, accept=accept)
     except DomainError as exc:

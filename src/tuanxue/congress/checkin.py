@@ -31,6 +31,7 @@ from tuanxue.congress.models import CongressSession, Delegate, DelegateStatus, S
 from tuanxue.congress.sessions import is_door_staff
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
+from tuanxue.core.parsing import is_number
 
 WINDOW_SECONDS = 60
 DOOR_STATUSES = (SessionStatus.NOTICE, SessionStatus.OPEN)
@@ -57,7 +58,7 @@ def hall_code_seconds_left(at: float | None = None) -> int:
 
 def hall_code_valid(session: CongressSession, code: str, at: float | None = None) -> bool:
     code = (code or "").strip()
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not is_number(code):
         return False
     now = time.time() if at is None else at
     return any(

@@ -290,9 +290,10 @@ def session_close(*, actor, session: CongressSession) -> CongressSession:
             old={"status": SessionStatus.OPEN},
             new={"status": SessionStatus.CLOSED},
         )
-    session.status = SessionStatus.CLOSED
-    # The self-assessment reads the congress from the charter's record of it.
-    from tuanxue.congress.install import congress_record_sync
+        session.status = SessionStatus.CLOSED
+        # The self-assessment reads the congress from the charter's record of it; written in
+        # the same transaction as the closing.
+        from tuanxue.congress.install import congress_record_sync
 
-    congress_record_sync(session, actor=actor)
+        congress_record_sync(session, actor=actor)
     return session

@@ -16,6 +16,7 @@ from tuanxue.congress.documents_polls import paper_ballot_pdf, result_sheet_pdf
 from tuanxue.congress.models import PaperTally, Poll, PollKind, PollStatus, VoterMark
 from tuanxue.congress.results import poll_result
 from tuanxue.core.errors import DomainError
+from tuanxue.core.parsing import is_number
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.views import login_required_page
 
@@ -251,7 +252,7 @@ def _parse_groups(poll: Poll, text: str) -> list[dict]:
             if part.startswith("+"):
                 write_in = part[1:].strip()
             elif part and part != "0":
-                if not part.isdigit() or int(part) not in by_order:
+                if not is_number(part) or int(part) not in by_order:
                     raise DomainError(
                         _("Line %(n)s: no candidate number %(c)s.") % {"n": n, "c": part}
                     )

@@ -21,6 +21,7 @@ from tuanxue.congress.models import (
 )
 from tuanxue.congress.views_polls import refused
 from tuanxue.core.errors import DomainError
+from tuanxue.core.parsing import is_number
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.models import Student
 from tuanxue.org.views import login_required_page
@@ -197,7 +198,7 @@ def election_new(request, school: str, session_id: int):
                     _("No student with the number %(numbers)s.") % {"numbers": "、".join(missing)}
                 )
             seats = data.get("seats", "")
-            if not str(seats).isdigit():
+            if not is_number(str(seats), max_length=3):
                 raise DomainError(_("Enter the number of seats."), field="seats")
             poll = polls.poll_create_election(
                 actor=request.user,

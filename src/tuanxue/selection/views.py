@@ -152,6 +152,11 @@ def _application_page(request, application, steps, access, *, forms=None, error=
             "application": application,
             "student": application.student,
             "snapshot": application.eligibility or {},
+            # Grades, ranks and political status: the applicant, the offices judging the
+            # application, and those allowed the student's personal data — as in the API.
+            "show_personal": access.applicant
+            or access.approver
+            or viewer.can_see_personal(application.student),
             "timeline": timeline(application, steps, actions),
             "steps_total": len(steps),
             "current": current,
