@@ -293,7 +293,7 @@ def test_manager_extends_and_closes_a_round(client, applicant):
     )
     assert response.status_code == 302
     kit.round.refresh_from_db()
-    assert kit.round.closes_at.date() == later.date()
+    assert timezone.localtime(kit.round.closes_at).date() == later.date()
     # An earlier time is refused on the page, nothing changes.
     response = client.post(
         url(kit, "round_extend", kit.round.pk),
