@@ -28,19 +28,12 @@ from tuanxue.activities.forms import (
 )
 from tuanxue.activities.models import ActivityStatus, FilingDecision
 from tuanxue.core.errors import DomainError
+from tuanxue.core.forms import refuse_form
 from tuanxue.org.access import get_school_for_viewer, viewer_for
 from tuanxue.org.models import College
 from tuanxue.org.views import login_required_page
 
 PAGE_SIZE = 12
-
-
-def refuse(form, exc: DomainError) -> None:
-    """Show a service's refusal on the form; a refusal of the right itself is a 403."""
-    if exc.code == "forbidden":
-        raise PermissionDenied(exc.message)
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 def _activity(request, school: str, activity_id: int, *, write: bool = False):
@@ -152,7 +145,7 @@ def create(request, school: str):
                 actor=request.user, school=school_obj, **form.service_kwargs()
             )
         except DomainError as exc:
-            refuse(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(
                 request,
@@ -194,7 +187,7 @@ def edit(request, school: str, activity_id: int):
                 actor=request.user, activity=activity, **form.service_kwargs()
             )
         except DomainError as exc:
-            refuse(form, exc)
+            refuse_form(form, exc)
         else:
             if (
                 activity.status == ActivityStatus.PUBLISHED
@@ -269,7 +262,7 @@ def cancel(request, school: str, activity_id: int):
                 actor=request.user, activity=activity, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            refuse(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(request, _("%(title)s was cancelled.") % {"title": activity.title})
             return redirect("activities:detail", school=school, activity_id=activity.pk)
@@ -327,7 +320,7 @@ def decide(request, school: str, activity_id: int):
                     comment=form.cleaned_data["comment"],
                 )
             except DomainError as exc:
-                refuse(form, exc)
+                refuse_form(form, exc)
             else:
                 approved = form.cleaned_data["decision"] == FilingDecision.Decision.APPROVE
                 messages.success(

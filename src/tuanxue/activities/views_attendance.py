@@ -30,6 +30,7 @@ from tuanxue.activities.attendance_forms import (
 )
 from tuanxue.activities.models import Activity, ActivityStatus, Attendance, CheckMethod
 from tuanxue.core.errors import DomainError
+from tuanxue.core.forms import refuse_message
 from tuanxue.org.access import Viewer, get_school_for_viewer
 from tuanxue.org.models import Student
 from tuanxue.org.views import login_required_page
@@ -101,12 +102,6 @@ def _qr_state(request, activity: Activity) -> dict:
 
 def _desk(request, activity_id: int, school: str):
     return redirect("attendance:desk", school=school, activity_id=activity_id)
-
-
-def show_refusal(request, exc: DomainError) -> None:
-    if exc.code == "forbidden":
-        raise PermissionDenied(exc.message)
-    messages.error(request, exc.message)
 
 
 # -- the organiser's desk ---------------------------------------------------------------------
@@ -195,7 +190,7 @@ def _staff_action(request, activity, student, action: str, method: str, reason: 
                 },
             )
     except DomainError as exc:
-        show_refusal(request, exc)
+        refuse_message(request, exc)
 
 
 @login_required_page
@@ -255,7 +250,7 @@ def desk_settle(request, school: str, activity_id: int, attendance_id: int):
             reason=form.cleaned_data["reason"],
         )
     except DomainError as exc:
-        show_refusal(request, exc)
+        refuse_message(request, exc)
     else:
         messages.success(
             request,

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from tuanxue.activities.attendance_forms import (
     CorrectionForm,
 )
-from tuanxue.activities.views_attendance import own_student, show_refusal
+from tuanxue.activities.views_attendance import own_student
 from tuanxue.core.errors import DomainError
+from tuanxue.core.forms import refuse_message
 from tuanxue.core.parsing import is_number, to_id
 from tuanxue.ledger import selectors as ledger_selectors
 from tuanxue.ledger import services as ledger_services
@@ -102,7 +103,7 @@ def certify(request, school: str):
                 note=request.POST.get("note", ""),
             )
         except DomainError as exc:
-            show_refusal(request, exc)
+            refuse_message(request, exc)
         else:
             messages.success(
                 request,

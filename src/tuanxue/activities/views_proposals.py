@@ -15,8 +15,8 @@ from tuanxue.activities import proposals as services
 from tuanxue.activities import selectors
 from tuanxue.activities.forms import ProposalDecisionForm, ProposalForm
 from tuanxue.activities.models import ProposalStatus
-from tuanxue.activities.views import refuse
 from tuanxue.core.errors import DomainError
+from tuanxue.core.forms import refuse_form
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.views import login_required_page
 
@@ -59,7 +59,7 @@ def proposal_new(request, school: str):
         try:
             proposal = services.proposal_create(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            refuse(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(
                 request,
@@ -153,7 +153,7 @@ def proposal_decide(request, school: str, proposal_id: int):
                 activity=data["activity"],
             )
         except DomainError as exc:
-            refuse(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(request, _("The decision is published."))
             return redirect("activities:proposal", school=school, proposal_id=proposal.pk)

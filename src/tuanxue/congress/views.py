@@ -37,6 +37,7 @@ from tuanxue.congress.models import (
 )
 from tuanxue.congress.quota import coverage
 from tuanxue.core.errors import DomainError
+from tuanxue.core.forms import refuse_form
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.models import Role, Society
 from tuanxue.org.views import login_required_page
@@ -65,12 +66,6 @@ def run_action(request, call, success: str):
         return None
     messages.success(request, success)
     return result
-
-
-def refused(form, exc: DomainError) -> None:
-    if exc.code == "forbidden":
-        raise PermissionDenied(exc.message)
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def session_redirect(session: CongressSession):
@@ -109,7 +104,7 @@ def session_new(request, school: str):
                 actor=request.user, union=union, **form.cleaned_data
             )
         except DomainError as exc:
-            refused(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(request, _("%(name)s was created.") % {"name": session.name})
             return session_redirect(session)
@@ -266,7 +261,7 @@ def nominate(request, school: str, session_id: int):
                 society=form.cleaned_data["society"],
             )
         except DomainError as exc:
-            refused(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(
                 request, _("%(name)s was nominated.") % {"name": delegate.student.name}
@@ -359,7 +354,7 @@ def object_to(request, school: str, session_id: int, delegate_id: int):
                 actor=request.user, delegate=delegate, text=form.cleaned_data["text"]
             )
         except DomainError as exc:
-            refused(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(request, _("Your objection was filed; the League committee answers."))
             return session_redirect(session)

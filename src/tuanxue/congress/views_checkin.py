@@ -14,8 +14,9 @@ from tuanxue.congress import checkin
 from tuanxue.congress.forms import DoorForm, HallCodeForm
 from tuanxue.congress.models import Delegate, DelegateStatus, SessionStatus
 from tuanxue.congress.sessions import is_door_staff, is_league_committee
-from tuanxue.congress.views import get_session, refused
+from tuanxue.congress.views import get_session
 from tuanxue.core.errors import DomainError
+from tuanxue.core.forms import refuse_form
 from tuanxue.org.views import login_required_page
 
 
@@ -92,7 +93,7 @@ def card(request, school: str, session_id: int, card_code: str):
         except DomainError as exc:
             if form is not None and exc.field == "hall":
                 form.errors.clear()
-                refused(form, exc)
+                refuse_form(form, exc)
             else:
                 if exc.code == "forbidden":
                     raise PermissionDenied(exc.message) from exc
@@ -135,7 +136,7 @@ def door(request, school: str, session_id: int):
                 actor=request.user, session=session, card_code=form.cleaned_data["card_code"]
             )
         except DomainError as exc:
-            refused(form, exc)
+            refuse_form(form, exc)
         else:
             text = (
                 _("%(name)s (%(college)s) is checked in.")

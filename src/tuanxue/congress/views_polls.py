@@ -16,6 +16,7 @@ from tuanxue.congress.documents_polls import paper_ballot_pdf, result_sheet_pdf
 from tuanxue.congress.models import PaperTally, Poll, PollKind, PollStatus, VoterMark
 from tuanxue.congress.results import poll_result
 from tuanxue.core.errors import DomainError
+from tuanxue.core.forms import refuse_message
 from tuanxue.core.parsing import is_number
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.views import login_required_page
@@ -28,12 +29,6 @@ def fetch_poll(request, school: str, poll_id: int) -> Poll:
     if poll is None:
         raise Http404
     return poll
-
-
-def refused(request, exc: DomainError) -> None:
-    if exc.code == "forbidden":
-        raise PermissionDenied(exc.message)
-    messages.error(request, exc.message)
 
 
 def turnout(poll: Poll) -> dict:
@@ -84,7 +79,7 @@ def ballot(request, school: str, poll_id: int):
         try:
             receipt = ballots.ballot_cast(actor=request.user, poll=poll, choice=choice)
         except DomainError as exc:
-            refused(request, exc)
+            refuse_message(request, exc)
             return render(request, "congress/ballot.html", context, status=400)
         # The receipt is shown once and kept nowhere with the voter.
         return render(request, "congress/ballot_done.html", {**context, "receipt": receipt})
@@ -139,7 +134,7 @@ def control(request, school: str, poll_id: int):
                 polls.poll_close(actor=request.user, poll=poll)
                 messages.success(request, _("The poll is closed."))
         except DomainError as exc:
-            refused(request, exc)
+            refuse_message(request, exc)
         return redirect("polls:control", school=school, poll_id=poll.pk)
     return render(
         request,
@@ -277,7 +272,7 @@ def tally(request, school: str, poll_id: int):
                 counts["groups"] = _parse_groups(poll, post.get("groups", ""))
             ballots.paper_tally_enter(actor=request.user, poll=poll, counts=counts)
         except DomainError as exc:
-            refused(request, exc)
+            refuse_message(request, exc)
         else:
             messages.success(request, _("Your count was saved."))
             return redirect("polls:tally", school=school, poll_id=poll.pk)
@@ -303,7 +298,7 @@ def sign(request, school: str, poll_id: int):
         try:
             ballots.signoff(actor=request.user, poll=poll)
         except DomainError as exc:
-            refused(request, exc)
+            refuse_message(request, exc)
         else:
             messages.success(request, _("You signed the result."))
         return redirect("polls:sign", school=school, poll_id=poll.pk)

@@ -19,8 +19,8 @@ from tuanxue.congress.models import (
     PollStatus,
     VoterMark,
 )
-from tuanxue.congress.views_polls import refused
 from tuanxue.core.errors import DomainError
+from tuanxue.core.forms import refuse_message
 from tuanxue.core.parsing import is_number
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.models import Student
@@ -100,7 +100,7 @@ def motion_new(request, school: str, session_id: int):
                 base=data.get("base", MajorityBase.PRESENT),
             )
         except DomainError as exc:
-            refused(request, exc)
+            refuse_message(request, exc)
         else:
             messages.success(request, _("The motion was tabled."))
             return redirect("polls:motion", school=school, motion_id=motion.pk)
@@ -143,7 +143,7 @@ def motion_detail(request, school: str, motion_id: int):
             else:
                 raise Http404
         except DomainError as exc:
-            refused(request, exc)
+            refuse_message(request, exc)
         return redirect("polls:motion", school=school, motion_id=motion.pk)
     cosigners = list(motion.cosigners.select_related("student"))
     return render(
@@ -209,7 +209,7 @@ def election_new(request, school: str, session_id: int):
                 write_in=bool(data.get("write_in")),
             )
         except DomainError as exc:
-            refused(request, exc)
+            refuse_message(request, exc)
         else:
             return redirect("polls:control", school=school, poll_id=poll.pk)
     return render(

@@ -264,6 +264,12 @@ def viewer_for(request) -> Viewer:
 # -- fetch-and-authorise helpers -------------------------------------------------------------
 
 
+def ensure_school_code(school: School, code: str) -> None:
+    """A record reached under another school's URL is not found there."""
+    if school.code != code:
+        raise Http404
+
+
 def get_school_for_viewer(code: str, viewer: Viewer, *, write: bool = False) -> School:
     school = School.objects.filter(code=code).first()
     if school is None or not viewer.can_see_school(school):

@@ -7,13 +7,14 @@ on the form with the service's message and nothing is written.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tuanxue.core.errors import DomainError
+from tuanxue.core.forms import refuse_form
 from tuanxue.org import services
 from tuanxue.org.access import (
+    ensure_school_code,
     get_body_for_viewer,
     get_membership_for_viewer,
     get_union_for_viewer,
@@ -22,20 +23,10 @@ from tuanxue.org.forms import DepartmentForm, EndMembershipForm, MembershipForm,
 from tuanxue.org.views import login_required_page
 
 
-def _refused(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
-def _check_school(obj_school, code: str) -> None:
-    if obj_school.code != code:
-        raise Http404
-
-
 @login_required_page
 def department_new(request, school: str, union_id: int):
     union = get_union_for_viewer(union_id, request.viewer, write=True)
-    _check_school(union.school, school)
+    ensure_school_code(union.school, school)
     form = DepartmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -43,7 +34,7 @@ def department_new(request, school: str, union_id: int):
                 actor=request.user, union=union, **form.cleaned_data
             )
         except DomainError as exc:
-            _refused(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(
                 request, _("Department %(name)s was added.") % {"name": department.name}
@@ -64,7 +55,7 @@ def department_new(request, school: str, union_id: int):
 @login_required_page
 def remit_edit(request, school: str, body_id: int):
     body = get_body_for_viewer(body_id, request.viewer, write=True)
-    _check_school(body.union.school, school)
+    ensure_school_code(body.union.school, school)
     form = RemitForm(request.POST or None, initial={"remit": body.remit})
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,7 +63,7 @@ def remit_edit(request, school: str, body_id: int):
                 actor=request.user, department=body, remit=form.cleaned_data["remit"]
             )
         except DomainError as exc:
-            _refused(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(request, _("The remit of %(name)s was saved.") % {"name": body.name})
             return redirect("org:union", school=school, union_id=body.union_id)
@@ -91,7 +82,7 @@ def remit_edit(request, school: str, body_id: int):
 @login_required_page
 def membership_new(request, school: str, union_id: int):
     union = get_union_for_viewer(union_id, request.viewer, write=True)
-    _check_school(union.school, school)
+    ensure_school_code(union.school, school)
     form = MembershipForm(request.POST or None, union=union, initial=request.GET or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -104,7 +95,7 @@ def membership_new(request, school: str, union_id: int):
                 start=data["start"],
             )
         except DomainError as exc:
-            _refused(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(
                 request,
@@ -131,7 +122,7 @@ def membership_new(request, school: str, union_id: int):
 @login_required_page
 def membership_end(request, school: str, membership_id: int):
     membership = get_membership_for_viewer(membership_id, request.viewer, write=True)
-    _check_school(membership.union.school, school)
+    ensure_school_code(membership.union.school, school)
     form = EndMembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,7 +133,7 @@ def membership_end(request, school: str, membership_id: int):
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as exc:
-            _refused(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(
                 request, _("The post of %(name)s has ended.") % {"name": membership.student.name}

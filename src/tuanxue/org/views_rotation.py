@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuanxue.core.errors import DomainError
+from tuanxue.core.forms import refuse_form
 from tuanxue.core.models import Semester
 from tuanxue.org import rotation
 from tuanxue.org.access import get_union_for_viewer
@@ -44,11 +45,6 @@ class SetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["semester"].queryset = Semester.objects.filter(school=union.school)
         self.fields["membership"].queryset = rotation.presidium_posts(union)
-
-
-def _refused(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 @login_required_page
@@ -90,7 +86,7 @@ def rotation_page(request, school: str, union_id: int):
                         % {"name": slot.membership.student.name, "semester": slot.semester.code},
                     )
             except DomainError as exc:
-                _refused(form, exc)
+                refuse_form(form, exc)
             else:
                 return redirect("org:rotation", school=school, union_id=union.pk)
     today = timezone.localdate()

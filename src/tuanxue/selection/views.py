@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuanxue.core.errors import DomainError
+from tuanxue.core.forms import refuse_form
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.models import Role
 from tuanxue.org.views import login_required_page
@@ -29,7 +30,6 @@ from tuanxue.selection.views_common import (
     get_round_for_viewer,
     open_roles,
     own_student,
-    refuse,
     step_of,
     timeline,
     waited,
@@ -73,7 +73,7 @@ def apply(request, school: str, round_id: int):
             if exc.code == "duplicate":
                 messages.info(request, exc.message)
                 return redirect("selection:my_applications", school=school)
-            refuse(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(request, _("Your application is submitted. You can follow it here."))
             return _to_application(application)
@@ -208,7 +208,7 @@ def application_decide(request, school: str, application_id: int):
             if exc.code in ("stale", "duplicate"):
                 application.refresh_from_db()
                 return _application_page(request, application, steps, access, error=exc.message)
-            refuse(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(
                 request,
@@ -262,7 +262,7 @@ def application_resubmit(request, school: str, application_id: int):
                 statement=form.cleaned_data["statement"],
             )
         except DomainError as exc:
-            refuse(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(request, _("Your application is back in review."))
             return _to_application(application)
@@ -304,7 +304,7 @@ def application_election(request, school: str, application_id: int):
                 actor=request.user, application=application, elected=form.cleaned_data["elected"]
             )
         except DomainError as exc:
-            refuse(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(
                 request,

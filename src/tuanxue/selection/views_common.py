@@ -11,7 +11,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer, get_school_for_viewer
 from tuanxue.org.models import BodyKind, Role
 from tuanxue.selection.access import acting_roles, may_run_rounds
@@ -35,14 +34,6 @@ APPLICATION_RELATED = (
     "seat__body",
     "second_seat__body",
 )
-
-
-def refuse(form, exc: DomainError) -> None:
-    """Show a service's refusal on the form; a refusal of the right itself is a 403."""
-    if exc.code == "forbidden":
-        raise PermissionDenied(exc.message)
-    field_name = exc.field if exc.field in form.fields else None
-    form.add_error(field_name, exc.message)
 
 
 def waited(since: dt.datetime | None, now: dt.datetime | None = None) -> str:

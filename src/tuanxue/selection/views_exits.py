@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuanxue.core.errors import DomainError
+from tuanxue.core.forms import refuse_form
 from tuanxue.core.models import Semester
 from tuanxue.org.access import (
+    ensure_school_code,
     get_body_for_viewer,
     get_membership_for_viewer,
     get_school_for_viewer,
@@ -107,20 +109,10 @@ class HandoverForm(forms.Form):
     )
 
 
-def _refused(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
-def _check_school(obj_school, code: str) -> None:
-    if obj_school.code != code:
-        raise Http404
-
-
 def _own_post(request, school: str, membership_id: int) -> Membership:
     """A post the viewer holds (or held): 404 outside the school, 403 for someone else's."""
     membership = get_membership_for_viewer(membership_id, request.viewer)
-    _check_school(membership.union.school, school)
+    ensure_school_code(membership.union.school, school)
     student = request.viewer.student
     if student is None or membership.student_id != student.pk:
         raise PermissionDenied
@@ -190,7 +182,7 @@ def resign(request, school: str, membership_id: int):
                 actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            _refused(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(request, _("Your request was sent to the presidium."))
             return redirect("exits:my_posts", school=school)
@@ -235,7 +227,7 @@ def handover_write(request, school: str, membership_id: int):
                 actor=request.user, membership=membership, **form.cleaned_data
             )
         except DomainError as exc:
-            _refused(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(request, _("Your handover note was saved."))
             return redirect(
@@ -259,7 +251,7 @@ def handover_write(request, school: str, membership_id: int):
 @login_required_page
 def handover_notes(request, school: str, body_id: int, title: str):
     body = get_body_for_viewer(body_id, request.viewer)
-    _check_school(body.union.school, school)
+    ensure_school_code(body.union.school, school)
     if title not in Title.values:
         raise Http404
     viewer = request.viewer
@@ -319,7 +311,7 @@ def _request_for_viewer(request, school: str, request_id: int) -> ResignationReq
     )
     if row is None or not request.viewer.can_see_school(row.membership.union.school):
         raise Http404
-    _check_school(row.membership.union.school, school)
+    ensure_school_code(row.membership.union.school, school)
     return row
 
 
@@ -340,7 +332,7 @@ def decide(request, school: str, request_id: int):
                 comment=form.cleaned_data["comment"],
             )
         except DomainError as exc:
-            _refused(form, exc)
+            refuse_form(form, exc)
         else:
             if confirm:
                 text = _("The resignation of %(name)s is confirmed; the post has ended.")
@@ -370,7 +362,7 @@ def decide(request, school: str, request_id: int):
 
 def _league_union(request, school: str, union_id: int):
     union = get_union_for_viewer(union_id, request.viewer)
-    _check_school(union.school, school)
+    ensure_school_code(union.school, school)
     if not is_league_committee(request.viewer, union):
         raise PermissionDenied
     return union
@@ -409,7 +401,7 @@ def union_exits(request, school: str, union_id: int):
 @login_required_page
 def remove(request, school: str, membership_id: int):
     membership = get_membership_for_viewer(membership_id, request.viewer)
-    _check_school(membership.union.school, school)
+    ensure_school_code(membership.union.school, school)
     if not is_league_committee(request.viewer, membership.union):
         raise PermissionDenied
     initial = {"basis": request.GET.get("basis", "academic")}
@@ -423,7 +415,7 @@ def remove(request, school: str, membership_id: int):
                 basis=form.cleaned_data["basis"],
             )
         except DomainError as exc:
-            _refused(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(
                 request,
@@ -455,7 +447,7 @@ def union_term_end(request, school: str, union_id: int):
         try:
             ended = exits.term_end(actor=request.user, union=union, day=form.cleaned_data["day"])
         except DomainError as exc:
-            _refused(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(
                 request,

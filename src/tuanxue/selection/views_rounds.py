@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuanxue.core.errors import DomainError
+from tuanxue.core.forms import refuse_form
 from tuanxue.org.access import get_school_for_viewer, get_union_for_viewer
 from tuanxue.org.models import Union
 from tuanxue.org.views import login_required_page
@@ -29,7 +30,6 @@ from tuanxue.selection.views_common import (
     chains_for,
     get_round_for_viewer,
     own_student,
-    refuse,
     step_of,
     waited,
 )
@@ -113,7 +113,7 @@ def round_new(request, school: str, union_id: int):
                 seats=form.seats(),
             )
         except DomainError as exc:
-            refuse(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(request, _("The round %(name)s is open.") % {"name": rnd.name})
             return redirect("selection:round", school=school, round_id=rnd.pk)
@@ -214,7 +214,7 @@ def round_extend(request, school: str, round_id: int):
                 actor=request.user, rnd=rnd, closes_at=form.cleaned_data["closes_at"]
             )
         except DomainError as exc:
-            refuse(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(request, _("Applications now close later."))
             return redirect("selection:round", school=school, round_id=rnd.pk)
@@ -246,7 +246,7 @@ def round_cancel(request, school: str, round_id: int):
                 actor=request.user, rnd=rnd, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            refuse(form, exc)
+            refuse_form(form, exc)
         else:
             messages.success(request, _("The round was cancelled."))
             return redirect("selection:round", school=school, round_id=rnd.pk)
