@@ -3,6 +3,7 @@
 See README.md, "Configuration", for the variables.
 """
 
+import contextlib
 from pathlib import Path
 
 import dj_database_url
@@ -12,7 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from tuanxue.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(env_str("TUANXUE_VAR_DIR", str(Path.cwd() / "var")))
+
+
+def _default_var_dir() -> Path:
+    """Where data lives when TUANXUE_VAR_DIR is not set: ``var/`` of the source checkout this
+    package runs from, otherwise ``~/.local/share/tuanxue`` (never the directory the command
+    happens to be started in)."""
+    checkout = BASE_DIR.parent.parent
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "var"
+    return Path.home() / ".local" / "share" / "tuanxue"
+
+
+VAR_DIR = Path(env_str("TUANXUE_VAR_DIR", "") or _default_var_dir()).expanduser().resolve()
 
 DEBUG = env_bool("DEBUG", False)
 _INSECURE_KEY = "insecure-development-key-change-me"
@@ -44,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves /static/ from the application itself, so a WSGI server alone serves a styled site.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,9 +138,21 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+STATIC_ROOT = Path(env_str("STATIC_ROOT", "") or VAR_DIR / "static").expanduser().resolve()
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", "") or VAR_DIR / "media").expanduser().resolve()
 MEDIA_URL = "media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed copies are made by `tuanxue collectstatic`; the files are served either way.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve the apps' static files even before `collectstatic` has run (one small stylesheet and
+# images); after it, the collected and compressed copies in STATIC_ROOT are preferred.
+WHITENOISE_USE_FINDERS = True
+# WhiteNoise expects the directory to exist; it stays empty until `collectstatic`.
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Check-in: how long one rotating QR code lasts, and a student's personal code.
 CHECKIN_QR_SECONDS = env_int("CHECKIN_QR_SECONDS", 30)
