@@ -9,7 +9,7 @@ DEMO_DB := sqlite:///$(CURDIR)/var/demo.sqlite3
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint fmt serve messages bench clean
+.PHONY: demo test lint fmt serve messages bench clean requirements
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,10 @@ demo: $(STAMP)
 	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(TX) demo
 	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(TX) runserver 127.0.0.1:8000
 
+EXPORT := $(BIN)/uv export --frozen --no-dev --no-emit-project --no-header --format requirements-txt --quiet
+
 test: $(STAMP)
+	@$(EXPORT) | diff -q - requirements.txt >/dev/null || { echo "requirements.txt is out of date with uv.lock: run make requirements"; exit 1; }
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TX) check --fail-level WARNING
@@ -56,6 +59,10 @@ messages: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_students.py
+
+# The locked production dependencies with hashes, for `pip install --require-hashes -r requirements.txt`.
+requirements: $(STAMP)
+	$(EXPORT) > requirements.txt
 
 clean:
 	rm -rf $(VENV)

@@ -51,13 +51,13 @@ def test_add_refuses_an_empty_name(db):
 
 
 def test_list_shows_every_school(db):
-    assert "No schools" in run("list")
+    assert "还没有学校" in run("list")
     run("add", "gdgm", "广东工贸职业技术学院")
     run("add", "oth", "另一所学院")
     lines = run("list").splitlines()
     assert [line.split("\t")[0] for line in lines] == ["gdgm", "oth"]
     assert "广东工贸职业技术学院" in lines[0]
-    assert "colleges=0" in lines[0] and "students=0" in lines[0]
+    assert "0 个学院" in lines[0] and "0 名学生" in lines[0]
 
 
 def test_an_action_is_required(db):

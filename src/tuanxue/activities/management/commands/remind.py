@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from tuanxue.activities.reminders import shift_reminders_send
 
@@ -15,4 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, hours, **options):
         sent = shift_reminders_send(within=dt.timedelta(hours=hours))
-        self.stdout.write(f"{sent} reminder(s) sent")
+        self.stdout.write(
+            ngettext("%(n)s reminder sent", "%(n)s reminders sent", sent) % {"n": sent}
+        )

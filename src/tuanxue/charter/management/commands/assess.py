@@ -1,12 +1,19 @@
 """``tuanxue assess --school CODE [--date D] [--json] [--docx PATH] [--pdf PATH]``."""
 
-import datetime as dt
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tuanxue.charter.assessment import assess
-from tuanxue.core.models import School
+from tuanxue.core.commands import parse_date, school_by_code
+
+STATUS_LABELS = {
+    "pass": gettext_lazy("passed"),
+    "fail": gettext_lazy("not passed"),
+    "not_evidenced": gettext_lazy("no evidence"),
+}
 
 
 class Command(BaseCommand):
@@ -27,13 +34,10 @@ class Command(BaseCommand):
         parser.add_argument("--pdf", metavar="PATH", help="write the report as a PDF")
 
     def handle(self, *args, **options):
-        school = self._school(options["school"])
+        school = school_by_code(options["school"])
         day = None
         if options["date"]:
-            try:
-                day = dt.date.fromisoformat(options["date"])
-            except ValueError as exc:
-                raise CommandError(f"--date must be YYYY-MM-DD, got {options['date']!r}") from exc
+            day = parse_date(options["date"])
         report = assess(school, day)
         if options["docx"] or options["pdf"]:
             from tuanxue.charter import documents
@@ -46,21 +50,13 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         else:
             for item in report.items:
-                mark = {"pass": "✓", "fail": "✗", "not_evidenced": "?"}[item.status]
-                core = "★" if item.core else "▲"
-                self.stdout.write(f"{mark} {core} {item.code:>3} {item.title}  {item.detail}")
-            verdict = "PASSED" if report.passed else "NOT PASSED"
-            self.stdout.write(f"{school.name} {report.day}: {verdict}")
+                mark = STATUS_LABELS[item.status]
+                kind = _("core") if item.core else _("observed")
+                self.stdout.write(f"[{mark}] [{kind}] {item.code:>3} {item.title}  {item.detail}")
+            verdict = _("passed") if report.passed else _("not passed")
+            self.stdout.write(
+                _("%(school)s on %(day)s: %(verdict)s")
+                % {"school": school.name, "day": report.day, "verdict": verdict}
+            )
         if not report.passed:
             raise SystemExit(1)
-
-    def _school(self, code):
-        if code:
-            school = School.objects.filter(code=code).first()
-            if school is None:
-                raise CommandError(f"no school with code {code!r}")
-            return school
-        schools = list(School.objects.all()[:2])
-        if len(schools) == 1:
-            return schools[0]
-        raise CommandError("name the school with --school CODE")

@@ -1,13 +1,13 @@
 """``tuanxue congress quota --school CODE [--date D] [--json]``: delegate quotas per college."""
 
-import datetime as dt
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuanxue.congress.quota import college_quotas
-from tuanxue.core.models import School
+from tuanxue.core.commands import parse_date, school_by_code
 
 
 class Command(BaseCommand):
@@ -32,29 +32,19 @@ class Command(BaseCommand):
             self._quota(options)
 
     def _quota(self, options):
-        school = self._school(options.get("school"))
+        school = school_by_code(options.get("school"))
         day = timezone.localdate()
         if options.get("date"):
-            try:
-                day = dt.date.fromisoformat(options["date"])
-            except ValueError as exc:
-                raise CommandError(f"--date must be YYYY-MM-DD, got {options['date']!r}") from exc
+            day = parse_date(options["date"])
         table = college_quotas(school, day)
         if options.get("json"):
             self.stdout.write(json.dumps(table.to_json(), ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{school.name} {day}: ratio {table.ratio_percent}")
+        self.stdout.write(
+            _("%(school)s on %(day)s: one delegate per %(ratio)s of students")
+            % {"school": school.name, "day": day, "ratio": table.ratio_percent}
+        )
+        self.stdout.write("\t".join([_("College"), _("Students"), _("Quota")]))
         for row in table.rows:
             self.stdout.write(f"{row.college.name}\t{row.students}\t{row.quota}")
-        self.stdout.write(f"total\t{table.students}\t{table.total}")
-
-    def _school(self, code):
-        if code:
-            school = School.objects.filter(code=code).first()
-            if school is None:
-                raise CommandError(f"no school with code {code!r}")
-            return school
-        schools = list(School.objects.all()[:2])
-        if len(schools) != 1:
-            raise CommandError("--school is required when there is not exactly one school")
-        return schools[0]
+        self.stdout.write(f"{_('Total')}\t{table.students}\t{table.total}")

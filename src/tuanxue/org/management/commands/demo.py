@@ -55,4 +55,4 @@ class Command(BaseCommand):
             f"来自学院学生会 from college unions {s.from_college_unions} = "
             f"{s.from_college_unions_ratio:.2%}"
         )
-        out.write(self.style.SUCCESS(f"Built in {seconds:.1f} s."))
+        out.write(self.style.SUCCESS(f"构建用时 Built in {seconds:.1f} s"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
@@ -31,7 +32,11 @@ class Command(BaseCommand):
             school = services.school_add(actor=None, code=code, name=name)
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(f"Added school {school.code}: {school.name}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Added school %(code)s: %(name)s") % {"code": school.code, "name": school.name}
+            )
+        )
 
     def _list(self) -> None:
         schools = School.objects.annotate(
@@ -39,10 +44,15 @@ class Command(BaseCommand):
             student_count=Count("students", distinct=True),
         ).order_by("code")
         if not schools:
-            self.stdout.write("No schools yet. Add one with: tuanxue school add CODE 名称")
+            self.stdout.write(_("No schools yet. Add one with: tuanxue school add CODE NAME"))
             return
         for school in schools:
             self.stdout.write(
-                f"{school.code}\t{school.name}\t"
-                f"colleges={school.college_count}\tstudents={school.student_count}"
+                _("%(code)s\t%(name)s\t%(colleges)s colleges\t%(students)s students")
+                % {
+                    "code": school.code,
+                    "name": school.name,
+                    "colleges": school.college_count,
+                    "students": school.student_count,
+                }
             )

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tuanxue.core.commands import parse_date, school_by_code
 from tuanxue.core.models import School, Semester
 from tuanxue.org.models import Student
 from tuanxue.selection.eligibility import eligibility_many
@@ -67,23 +68,20 @@ class Command(BaseCommand):
             self._run(options)
 
     def _run(self, options):
-        school = School.objects.filter(code=options["school"]).first()
-        if school is None:
-            raise CommandError(f"no school with code {options['school']!r}")
+        school = school_by_code(options["school"], sole_default=False)
         semester = Semester.objects.filter(school=school, code=options["semester"]).first()
         if semester is None:
             raise CommandError(
-                f"no semester {options['semester']!r} in the calendar of {school.code}"
+                _("The calendar of %(school)s has no semester %(semester)r.")
+                % {"school": school.code, "semester": options["semester"]}
             )
         day = semester.end + dt.timedelta(days=1)
         if options["date"]:
-            try:
-                day = dt.date.fromisoformat(options["date"])
-            except ValueError as exc:
-                raise CommandError(f"--date must be YYYY-MM-DD, got {options['date']!r}") from exc
+            day = parse_date(options["date"])
             if day <= semester.end:
                 raise CommandError(
-                    f"--date {day} is not after {semester.code} ends ({semester.end})"
+                    _("--date %(day)s must be after %(semester)s ends (%(end)s).")
+                    % {"day": day, "semester": semester.code, "end": semester.end}
                 )
         students = self._students(school, options["student"])
         rows = []
@@ -130,7 +128,10 @@ class Command(BaseCommand):
             found = {s.student_no for s in students}
             missing = [n for n in wanted if n not in found]
             if missing:
-                raise CommandError(f"no student with number {', '.join(missing)} in {school.code}")
+                raise CommandError(
+                    _("No student in %(school)s has the number %(numbers)s.")
+                    % {"school": school.code, "numbers": "、".join(missing)}
+                )
             order = {n: i for i, n in enumerate(wanted)}
             students.sort(key=lambda s: order[s.student_no])
         return students
