@@ -1,0 +1,45 @@
+"""How the registry's audit events read, and where their targets' pages are."""
+
+from django.utils.translation import gettext_lazy as _
+
+from tuanxue.core import auditlog
+from tuanxue.org.models import StaffPerson, Student
+
+auditlog.group("org", _("Organisation and registry"))
+auditlog.kinds(
+    {
+        "org.school.created": _("%(actor)s added the school %(target)s"),
+        "org.year.created": _("%(actor)s added the academic year %(target)s"),
+        "org.semester.created": _("%(actor)s added the semester %(target)s"),
+        "org.college.created": _("%(actor)s added the college %(target)s"),
+        "org.class.created": _("%(actor)s added the class %(target)s"),
+        "org.department.created": _("%(actor)s set up the department %(target)s"),
+        "org.department.remit_changed": _("%(actor)s changed the remit of %(target)s"),
+        "org.membership.created": _("%(actor)s appointed %(target)s"),
+        "org.membership.ended": _("%(actor)s ended the post %(target)s"),
+        "org.role.granted": _("%(actor)s granted the role %(target)s"),
+        "org.role.revoked": _("%(actor)s revoked the role %(target)s"),
+        "org.rotation.generated": _("%(actor)s drew up the rotation of %(target)s"),
+        "org.rotation.set": _("%(actor)s changed the rotation of %(target)s"),
+        "org.import.students": _("%(actor)s imported the student roster %(target)s"),
+        "org.import.records": _("%(actor)s imported the academic records %(target)s"),
+        "org.import.memberships": _("%(actor)s imported the union posts %(target)s"),
+        "org.import.cancelled": _("%(actor)s cancelled the import %(target)s"),
+        "org.demo.built": _("%(actor)s built the demo school %(target)s"),
+    }
+)
+auditlog.link("org.college", "org:college")
+auditlog.link("org.union", "org:union")
+auditlog.link("org.student", "org:student")
+auditlog.link("org.importjob", "org:import_detail")
+
+
+def _names(user_ids: set[int]) -> dict[int, str]:
+    names = dict(Student.objects.filter(user_id__in=user_ids).values_list("user_id", "name"))
+    rest = user_ids - names.keys()
+    if rest:
+        names.update(StaffPerson.objects.filter(user_id__in=rest).values_list("user_id", "name"))
+    return names
+
+
+auditlog.actor_names(_names)
