@@ -13,32 +13,38 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tuanxue.core import tokens
+from tuanxue.core import throttle, tokens
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import ApiToken, Notification
-from tuanxue.core.throttle import clear_failures, client_address, is_locked, record_failure
 
 
 class ThrottledLoginForm(auth_views.AuthenticationForm):
+    """The login form; the throttle itself lives in the authentication backend, this form only
+    says why a throttled attempt was refused."""
+
     error_messages = {
         **auth_views.AuthenticationForm.error_messages,
         "locked": gettext_lazy(
-            "Too many failed attempts. Wait a quarter of an hour and try again."
+            "Too many failed attempts for this account. Wait a quarter of an hour and try again."
+        ),
+        "slow_down": gettext_lazy(
+            "Too many failed attempts from your network. Wait %(seconds)s seconds and try again."
         ),
     }
 
     def clean(self):
-        username = (self.data.get("username") or "").strip()
-        address = client_address(self.request) if self.request else ""
-        if is_locked(username=username, address=address):
+        verdict = throttle.check(
+            username=self.data.get("username") or "", address=throttle.client_address(self.request)
+        )
+        if verdict.account_locked:
             raise forms.ValidationError(self.error_messages["locked"], code="locked")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            record_failure(username=username, address=address)
-            raise
-        clear_failures(username=username)
-        return cleaned
+        if verdict.wait_seconds:
+            raise forms.ValidationError(
+                self.error_messages["slow_down"],
+                code="slow_down",
+                params={"seconds": verdict.wait_seconds},
+            )
+        return super().clean()
 
 
 class LoginView(auth_views.LoginView):
