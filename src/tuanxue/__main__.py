@@ -8,6 +8,18 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuanxue.settings")
     from django.core.management import execute_from_command_line
 
+    if len(sys.argv) > 1 and sys.argv[1] == "runserver":
+        import django
+
+        from tuanxue.startup import require_production_settings
+
+        from django.core.exceptions import ImproperlyConfigured
+
+        django.setup()
+        try:
+            require_production_settings()
+        except ImproperlyConfigured as exc:
+            sys.exit(str(exc))
     execute_from_command_line(sys.argv)
 
 

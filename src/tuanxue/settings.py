@@ -29,10 +29,12 @@ VAR_DIR = Path(env_str("TUANXUE_VAR_DIR", "") or _default_var_dir()).expanduser(
 
 DEBUG = env_bool("DEBUG", False)
 _INSECURE_KEY = "insecure-development-key-change-me"
-SECRET_KEY = env_str("SECRET_KEY", _INSECURE_KEY if DEBUG else "")
-if not SECRET_KEY:
-    # Commands such as `check` and the tests run without DEBUG; they get a fixed key but the
-    # deploy checks (`tuanxue check --deploy`) still flag it.
+SECRET_KEY = env_str("SECRET_KEY", "")
+# Without SECRET_KEY, development and tests run on a public development key. A production server
+# (DEBUG=0) refuses to start on it: check-in QR codes, hall codes and sessions are signed with
+# this key, so a public key would let anyone forge them (see tuanxue.startup).
+SECRET_KEY_MISSING = not SECRET_KEY
+if SECRET_KEY_MISSING:
     SECRET_KEY = _INSECURE_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -173,6 +175,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS: redirect plain HTTP, tell browsers to use HTTPS only (HSTS), and behind a proxy that
+# terminates TLS, which header says the original request was HTTPS ("HEADER,value").
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+_proxy_header = env_list("SECURE_PROXY_SSL_HEADER", [])
+if _proxy_header and len(_proxy_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER must be a header and a value, e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) if _proxy_header else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
