@@ -10,10 +10,9 @@ def main() -> None:
 
     if len(sys.argv) > 1 and sys.argv[1] == "runserver":
         import django
+        from django.core.exceptions import ImproperlyConfigured
 
         from tuanxue.startup import require_production_settings
-
-        from django.core.exceptions import ImproperlyConfigured
 
         django.setup()
         try:
