@@ -164,6 +164,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Check-in: how long one rotating QR code lasts, and a student's personal code.
 CHECKIN_QR_SECONDS = env_int("CHECKIN_QR_SECONDS", 30)
 CHECKIN_STUDENT_CODE_SECONDS = env_int("CHECKIN_STUDENT_CODE_SECONDS", 300)
+# Wrong six-digit codes (an activity's check-in code, the congress hall code) a user may type
+# within the window before they must wait.
+CODE_ATTEMPT_LIMIT = env_int("CODE_ATTEMPT_LIMIT", 5)
+CODE_ATTEMPT_WINDOW = env_int("CODE_ATTEMPT_WINDOW", 10 * 60)
 # Supports that put a student's activity proposal on the department's list.
 PROPOSAL_SUPPORT_THRESHOLD = env_int("PROPOSAL_SUPPORT_THRESHOLD", 20)
 

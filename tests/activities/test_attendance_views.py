@@ -199,3 +199,24 @@ def test_six_digit_code_form_leads_to_check_in(client, event):
 def test_my_code_is_only_for_students(client, event):
     client.force_login(event.user(role=Role.SCHOOL_LEAGUE))
     assert client.get(reverse("attendance:my_code", args=[event.school.code])).status_code == 404
+
+
+def test_guessing_the_six_digit_code_is_stopped(client, event, settings):
+    settings.CODE_ATTEMPT_LIMIT = 5
+    client.force_login(event.pupil)
+    my_code = reverse("attendance:my_code", args=[event.school.code])
+    right = qr.make_code(event.activity.pk)
+    wrong = [f"{n:06d}" for n in range(40) if f"{n:06d}" != right][:40]
+    refused = 0
+    for code in wrong:
+        body = client.post(my_code, {"code": code}).content.decode()
+        refused += "错误次数过多" in body
+    assert refused == len(wrong) - 5
+    # While the wait lasts, even the right code is not tried.
+    response = client.post(my_code, {"code": right}, follow=True)
+    assert "错误次数过多" in response.content.decode()
+    assert not Attendance.objects.exists()
+    # Another student is not affected.
+    client.force_login(event.user(student=True))
+    response = client.post(my_code, {"code": right}, follow=True)
+    assert 'data-outcome="checked_in"' in response.content.decode()

@@ -160,3 +160,26 @@ def test_projector_counts_and_quorum(hall, client):
     assert client.get(url).json()["hall_code"] is None
     client.force_login(hall.league)
     assert client.get(url).json()["hall_code"] == checkin.hall_code(hall.session)
+
+
+def test_guessing_the_hall_code_is_stopped(hall, settings):
+    settings.CODE_ATTEMPT_LIMIT = 5
+    sessions.session_open(actor=hall.league, session=hall.session)
+    d = hall.delegates[0]
+    right = checkin.hall_code(hall.session)
+    messages = []
+    for n in range(40):
+        guess = f"{n:06d}"
+        if guess == right:
+            continue
+        with pytest.raises(DomainError) as exc:
+            checkin.delegate_self_check_in(
+                actor=hall.delegate_user, session=hall.session, card_code=d.card_code, hall=guess
+            )
+        messages.append(exc.value.message)
+    assert sum("错误次数过多" in m for m in messages) == len(messages) - 5
+    with pytest.raises(DomainError) as exc:
+        checkin.delegate_self_check_in(
+            actor=hall.delegate_user, session=hall.session, card_code=d.card_code, hall=right
+        )
+    assert "错误次数过多" in exc.value.message

@@ -10,6 +10,7 @@ and correct an entry, and export a class or college for the comprehensive assess
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -29,6 +30,7 @@ from tuanxue.activities.attendance_forms import (
     SettleForm,
 )
 from tuanxue.activities.models import Activity, ActivityStatus, Attendance, CheckMethod
+from tuanxue.core import attempts
 from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_message
 from tuanxue.org.access import Viewer, get_school_for_viewer
@@ -346,12 +348,22 @@ def my_code(request, school: str):
         raise Http404
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        activity, window = services.activity_for_code(school_obj, form.cleaned_data["code"])
-        if activity is not None:
-            token = qr.make_token(activity.pk, window=window)
-            url = reverse("attendance:scan", args=[school_obj.code, token])
-            return redirect(f"{url}?{urlencode({'code': form.cleaned_data['code']})}")
-        form.add_error("code", _("No activity has this code now; ask for the current one."))
+        limit = {
+            "scope": "checkin.code",
+            "key": str(request.user.pk),
+            "seconds": settings.CODE_ATTEMPT_WINDOW,
+        }
+        wait = attempts.wait_seconds(limit=settings.CODE_ATTEMPT_LIMIT, **limit)
+        if wait:
+            form.add_error("code", attempts.too_many_message(wait))
+        else:
+            activity, window = services.activity_for_code(school_obj, form.cleaned_data["code"])
+            if activity is not None:
+                token = qr.make_token(activity.pk, window=window)
+                url = reverse("attendance:scan", args=[school_obj.code, token])
+                return redirect(f"{url}?{urlencode({'code': form.cleaned_data['code']})}")
+            attempts.record_failure(**limit)
+            form.add_error("code", _("No activity has this code now; ask for the current one."))
     code = qr.make_student_code(student)
     return render(
         request,

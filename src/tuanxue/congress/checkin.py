@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from tuanxue.congress.models import CongressSession, Delegate, DelegateStatus, SessionStatus
 from tuanxue.congress.sessions import is_door_staff
+from tuanxue.core import attempts
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.parsing import is_number
@@ -141,7 +142,16 @@ def delegate_self_check_in(
         raise DomainError(
             _("You can check yourself in only while the session is open."), code="state"
         )
+    limit = {
+        "scope": "congress.hall",
+        "key": str(actor.pk),
+        "seconds": settings.CODE_ATTEMPT_WINDOW,
+    }
+    wait = attempts.wait_seconds(limit=settings.CODE_ATTEMPT_LIMIT, **limit)
+    if wait:
+        raise DomainError(attempts.too_many_message(wait), field="hall")
     if not hall_code_valid(session, hall, at):
+        attempts.record_failure(**limit)
         raise DomainError(
             _("The hall code is not right. Type the 6 digits shown on the screen in the hall."),
             field="hall",

@@ -197,3 +197,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class FailedAttempt(models.Model):
+    """A wrong guess at a short code (a six-digit check-in code, a hall code), kept to limit
+    guessing. Old rows are pruned as new ones arrive."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=80)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} {self.at:%Y-%m-%d %H:%M:%S}"
