@@ -193,7 +193,7 @@ def test_lottery_mode_answers_pending(client, vk):
 
 
 def test_ping(client, kit):
-    user = kit.user("pinger")
+    user = kit.user("pinger", student=True)
     response = client.get(f"{API}/ping", **bearer(user))
     assert response.status_code == 200
     assert response.json() == {"user": "pinger"}

@@ -5,8 +5,10 @@ from tuanxue.core.models import LoginFailure
 
 
 @pytest.fixture
-def account(db, django_user_model):
-    return django_user_model.objects.create_user("zhang", password="Right-pass-1")
+def account(kit, django_user_model):
+    user = django_user_model.objects.create_user("zhang", password="Right-pass-1")
+    kit.student(user=user)
+    return user
 
 
 def test_login_works(client, account):
@@ -49,10 +51,11 @@ def test_account_page_creates_and_revokes_tokens(client, account):
     assert token.revoked_at is not None
 
 
-def test_tokens_of_others_cannot_be_revoked(client, account, django_user_model):
+def test_tokens_of_others_cannot_be_revoked(client, kit, account, django_user_model):
     from tuanxue.core.tokens import token_create
 
     other = django_user_model.objects.create_user("li", password="x")
+    kit.student(user=other)
     token, _ = token_create(actor=other, user=other, name="x")
     client.force_login(account)
     assert client.post(reverse("core:token_revoke", args=[token.pk])).status_code == 404

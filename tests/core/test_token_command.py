@@ -69,7 +69,22 @@ def test_list_and_revoke_by_prefix(client, kit):
 
 
 def test_revoke_by_the_whole_key(kit):
-    user = kit.user("leaguer")
+    user = kit.user("leaguer", student=True)
     key = run("create", "leaguer")[0].strip()
     run("revoke", "leaguer", key)
     assert user.api_tokens.get().revoked_at is not None
+
+
+def test_tokens_created_and_revoked_are_in_the_audit_log(kit):
+    kit.user("leaguer", role=Role.SCHOOL_LEAGUE)
+    key = run("create", "leaguer", "--name", "统计")[0].strip()
+    run("revoke", "leaguer", key[:12])
+    events = list(kit.school.audit_events.filter(action__startswith="core.token."))
+    assert [e.action for e in events] == ["core.token.created", "core.token.revoked"]
+    assert key not in str([e.new for e in events]) and "统计" in events[0].target_label
+
+
+def test_an_account_of_no_school_gets_no_token(db, django_user_model):
+    django_user_model.objects.create_user("loner", password="x")
+    with pytest.raises(CommandError, match="不属于任何学校"):
+        run("create", "loner")

@@ -349,7 +349,7 @@ def my_code(request, school: str):
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         limit = {
-            "scope": "checkin.code",
+            "scope": "checkin-code",
             "key": str(request.user.pk),
             "seconds": settings.CODE_ATTEMPT_WINDOW,
         }

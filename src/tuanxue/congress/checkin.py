@@ -143,7 +143,7 @@ def delegate_self_check_in(
             _("You can check yourself in only while the session is open."), code="state"
         )
     limit = {
-        "scope": "congress.hall",
+        "scope": "hall-code",
         "key": str(actor.pk),
         "seconds": settings.CODE_ATTEMPT_WINDOW,
     }

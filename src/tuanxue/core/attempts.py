@@ -1,7 +1,7 @@
 """Limits on guessing short codes.
 
 A six-digit code has a million values; without a limit a script tries them all within its
-validity. Each wrong try is recorded under a scope ("checkin.code", "congress.hall") and a key
+validity. Each wrong try is recorded under a scope ("checkin-code", "hall-code") and a key
 (the user); after ``limit`` wrong tries within ``seconds`` the key must wait until the oldest of
 them leaves the window. Rows are in the database so every worker process sees them.
 """

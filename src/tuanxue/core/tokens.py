@@ -6,8 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import ApiToken
+from tuanxue.core.tenancy import school_of
 
 MAX_ACTIVE_TOKENS = 10
 
@@ -19,6 +21,12 @@ def token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
         raise DomainError(_("Give the token a name."), field="name")
     if actor is not None and actor.pk != user.pk and not actor.is_superuser:
         raise DomainError(_("You can only create tokens for yourself."))
+    school = school_of(user)
+    if school is None:
+        raise DomainError(
+            _("This account belongs to no school yet, so it cannot have API tokens."),
+            field="name",
+        )
     with transaction.atomic():
         active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
         if active >= MAX_ACTIVE_TOKENS:
@@ -30,7 +38,19 @@ def token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
         token = ApiToken.objects.create(
             user=user, name=name, key_hash=ApiToken.hash_key(key), hint=key[:10]
         )
+        audit_record(
+            school=school,
+            actor=actor,
+            action="core.token.created",
+            target=token,
+            new={"user": user.get_username(), "name": name, "hint": token.hint},
+            label=_label(token, user),
+        )
     return token, key
+
+
+def _label(token: ApiToken, user) -> str:
+    return f"{user.get_username()} · {token.name} ({token.hint}…)"
 
 
 def token_revoke(*, actor, token: ApiToken) -> ApiToken:
@@ -42,6 +62,17 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
             raise DomainError(_("You can only revoke your own tokens."))
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        school = school_of(token.user)
+        if school is not None:
+            audit_record(
+                school=school,
+                actor=actor,
+                action="core.token.revoked",
+                target=token,
+                old={"revoked_at": None},
+                new={"revoked_at": token.revoked_at},
+                label=_label(token, token.user),
+            )
     return token
 
 

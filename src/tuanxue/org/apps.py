@@ -6,3 +6,9 @@ class OrgConfig(AppConfig):
     name = "tuanxue.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        from tuanxue.core.tenancy import register_school_of
+        from tuanxue.org.access import build_viewer
+
+        register_school_of(lambda user: build_viewer(user).school)
