@@ -433,3 +433,16 @@ def test_docs_page_loads_no_asset_from_the_internet(client, db):
     body = response.content.decode()
     assert "swagger" in body.lower()
     assert "cdn" not in body.lower() and "unpkg" not in body.lower()
+
+
+def test_api_docs_page_loads_nothing_from_elsewhere(client, db):
+    import re
+
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', response.content.decode())
+    assert assets, "the page links its script and style"
+    for asset in assets:
+        assert asset.startswith("/static/"), asset
+        served = client.get(asset)
+        assert served.status_code == 200, asset

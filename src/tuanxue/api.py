@@ -1,8 +1,8 @@
 """The HTTP API under /api/v1/: session authentication for the web, personal tokens otherwise.
 
-The OpenAPI document is served at /api/v1/openapi.json. The interactive docs page is off: the
-bundled Swagger UI is only used when ``ninja`` is an installed app, and otherwise django-ninja
-loads it from a CDN, which campus intranets cannot reach.
+The OpenAPI document is served at /api/v1/openapi.json and browsable at /api/v1/docs. The docs
+page uses the Swagger UI files that django-ninja ships (``ninja`` is an installed app, so they
+are served as static files from the package); nothing is loaded from a CDN.
 """
 
 from __future__ import annotations

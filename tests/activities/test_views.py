@@ -443,3 +443,17 @@ def test_a_lapsed_proposal_shows_without_a_support_button(client, w):
     detail = client.get(url(w, "proposal", w.proposal.pk))
     assert detail.context["is_open"] is False
     assert url(w, "proposal_support", w.proposal.pk) not in detail.content.decode()
+
+
+def test_pages_still_render_when_the_creator_account_is_gone(client, w):
+    creator = w.filed.created_by
+    assert creator is not None
+    creator.delete()
+    w.filed.refresh_from_db()
+    assert w.filed.created_by is None
+    login(client, w.league)
+    for name in ("decide", "detail"):
+        response = client.get(url(w, name, w.filed.pk))
+        assert response.status_code == 200, name
+    assert "账号已删除" in client.get(url(w, "decide", w.filed.pk)).content.decode()
+    assert client.get(url(w, "filings")).status_code == 200
