@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_cas_ng",
     "tuanxue.core",
     "tuanxue.org",
     "tuanxue.ledger",
@@ -116,7 +117,22 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tuanxue.sqlite3'}
 DATABASES = {"default": _database(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTHENTICATION_BACKENDS = ["tuanxue.core.throttle.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "tuanxue.core.throttle.ThrottledModelBackend",
+    "tuanxue.core.cas.CampusBackend",
+]
+# Campus sign-on (CAS 2.0/3.0): off unless CAS_SERVER_URL is set. The campus id is a student or
+# staff number; CAS_SCHOOL names the school whose records it is looked up in (with one school,
+# it may be left empty).
+CAS_SERVER_URL = env_str("CAS_SERVER_URL", "")
+CAS_VERSION = env_str("CAS_VERSION", "3")
+CAS_SCHOOL = env_str("CAS_SCHOOL", "")
+CAS_CREATE_USER = False
+CAS_REDIRECT_URL = "/"
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_STORE_NEXT = True
+CAS_VERIFY_SSL_CERTIFICATE = env_bool("CAS_VERIFY_SSL_CERTIFICATE", True)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tuanxue.core import views
+from tuanxue.core import cas, views
 
 app_name = "core"
 
@@ -21,5 +21,7 @@ urlpatterns = [
 auth_urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cas/login/", cas.CampusLoginView.as_view(), name="cas_login"),
+    path("cas/logout/", cas.CampusLogoutView.as_view(), name="cas_logout"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

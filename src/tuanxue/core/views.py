@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tuanxue.core import throttle, tokens
+from tuanxue.core import cas, throttle, tokens
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import ApiToken, Notification
 
@@ -51,6 +51,9 @@ class LoginView(auth_views.LoginView):
     form_class = ThrottledLoginForm
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "cas_enabled": cas.enabled()}
 
 
 class TokenForm(forms.Form):

@@ -26,6 +26,7 @@ from tuanxue.org.models import (
     Role,
     RoleGrant,
     RotationSlot,
+    StaffPerson,
     Student,
     Title,
     Union,
@@ -245,6 +246,19 @@ def _executive_chair_from_rotation(viewer: Viewer) -> None:
         roles.add(Role.EXECUTIVE_CHAIR)
     elif not viewer.grants_for(Role.EXECUTIVE_CHAIR):
         roles.discard(Role.EXECUTIVE_CHAIR)
+
+
+def user_for_campus_id(campus_id: str, school_code: str = ""):
+    """The account linked to the student or staff record whose number is ``campus_id`` (in the
+    school with ``school_code``, or in the only school that has such a record)."""
+    students = Student.objects.filter(student_no=campus_id, user__isnull=False)
+    staff = StaffPerson.objects.filter(staff_no=campus_id, user__isnull=False)
+    if school_code:
+        students = students.filter(school__code=school_code)
+        staff = staff.filter(school__code=school_code)
+    users = [s.user for s in students.select_related("user")[:2]]
+    users += [s.user for s in staff.select_related("user")[:2]]
+    return users[0] if len(users) == 1 else None
 
 
 def viewer_for(request) -> Viewer:

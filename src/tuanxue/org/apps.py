@@ -8,7 +8,9 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
+        from tuanxue.core.cas import register_campus_lookup
         from tuanxue.core.tenancy import register_school_of
-        from tuanxue.org.access import build_viewer
+        from tuanxue.org.access import build_viewer, user_for_campus_id
 
         register_school_of(lambda user: build_viewer(user).school)
+        register_campus_lookup(user_for_campus_id)
