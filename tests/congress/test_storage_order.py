@@ -104,3 +104,27 @@ def test_an_election_is_rewritten_too_and_rows_share_one_transaction(kit):
                 [poll.pk, poll.pk],
             )
             assert len(cursor.fetchall()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_row_versions_are_cleaned_after_a_real_commit(caplog):
+    """Outside a test transaction the close commits for real: the clean-up after commit
+    (SQLite: WAL checkpoint; PostgreSQL: VACUUM of the two tables) runs without error, and on
+    PostgreSQL no dead row version of the poll's rows is left."""
+    from tests.conftest import SchoolKit
+
+    hall = Hall(SchoolKit(code="vac"), 6)
+    poll = hall.motion_poll()
+    for i in range(6):
+        ballots.ballot_cast(actor=hall.user(i), poll=poll, choice="yes")
+    with caplog.at_level("WARNING", logger="tuanxue.congress.secrecy"):
+        decisions.poll_close(actor=hall.league, poll=poll)
+    assert not [r for r in caplog.records if r.name == "tuanxue.congress.secrecy"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, last_vacuum IS NOT NULL FROM pg_stat_user_tables "
+                "WHERE relname IN ('congress_ballot', 'congress_votermark')"
+            )
+            vacuumed = dict(cursor.fetchall())
+        assert vacuumed == {"congress_ballot": True, "congress_votermark": True}

@@ -44,7 +44,9 @@ def test_paper_counts_after_close_decide_the_election_not_the_phone_ballots(kit,
     assert agenda.election_tally(poll) is None
     client.force_login(hall.user(0))
     page = client.get(reverse("polls:result", args=[kit.school.code, poll.pk]))
-    assert "count-pending" in page.content.decode()
+    html = page.content.decode()
+    assert "count-pending" in html and "verdict-pending" in html
+    assert "<svg" not in html.split('id="result-counts"')[1]  # nobody shown as elected
     api = client.get(f"/api/v1/polls/{poll.pk}/results")
     assert api.status_code == 409 and api.json()["code"] == "counting"
     scrutineer = kit.user(role=Role.STUDENT_AFFAIRS)

@@ -88,10 +88,7 @@ class MotionTally:
     base: int
     needed: int
     quorum_reached: bool
-
-    @property
-    def adopted(self) -> bool:
-        return self.quorum_reached and self.yes >= self.needed and self.yes > 0
+    adopted: bool  # decided by ``results`` (the one home of the rule), not again here
 
 
 def votes_needed(majority: str, base: int) -> int:
@@ -125,6 +122,7 @@ def motion_tally(motion: Motion, poll: Poll | None = None, seen: Attendance | No
         base=result.base,
         needed=votes_needed(motion.majority, result.base),
         quorum_reached=result.quorum_met,
+        adopted=bool(result.adopted),
     )
 
 

@@ -172,6 +172,7 @@ def observe(request, school: str, poll_id: int):
             "poll": poll,
             "t": turnout(poll),
             "result": poll_result(poll) if closed else None,
+            "pending": closed and not results.count_complete(poll),
             "paper": results.paper_state(poll),
             "signoffs": poll.signoffs.select_related("scrutineer"),
         },
@@ -202,7 +203,7 @@ def result(request, school: str, poll_id: int):
     context = {"poll": poll, "closed": poll.status == PollStatus.CLOSED}
     if context["closed"]:
         context["result"] = poll_result(poll)
-        context["complete"] = results.count_complete(poll)
+        context["pending"] = not results.count_complete(poll)
         names = dict(poll.candidates.values_list("pk", "student__name"))
         context["ballots"] = [
             (b.receipt, _choice_label(poll, b.choice, b.valid, names), b.valid)
@@ -328,6 +329,7 @@ def sign(request, school: str, poll_id: int):
         {
             "poll": poll,
             "result": poll_result(poll) if closed else None,
+            "pending": closed and not results.count_complete(poll),
             "closed": closed,
             "paper": results.paper_state(poll),
             "signoffs": poll.signoffs.select_related("scrutineer").order_by("signed_at"),
