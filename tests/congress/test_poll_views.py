@@ -154,7 +154,10 @@ def test_phone_vote_receipt_and_result_pdf(client, hall):
         _client(client, hall.user(i)).post(url, {"c": marks})
     observe = _client(client, hall.league).get(reverse("polls:observe", args=[code, poll.pk]))
     assert observe.context["result"] is None  # no choices while open
-    client.post(control, {"action": "close"})
+    client.post(control, {"action": "close"})  # without the confirmation: still open
+    poll.refresh_from_db()
+    assert poll.status == "open"
+    client.post(control, {"action": "close", "confirm": "1"})
     refused = _client(client, hall.user(3)).post(url, {"c": [li]})
     assert refused.status_code == 400
     assert Ballot.objects.filter(poll=poll).count() == 3

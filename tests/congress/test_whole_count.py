@@ -171,3 +171,19 @@ def test_the_poll_modules_import_each_other_without_a_cycle():
     assert "results" not in graph["voters"] and "decisions" not in graph["results"]
     assert {"polls", "install", "amendment"} <= graph["decisions"]
     assert set(graph) >= CORE
+
+
+def test_the_control_page_closes_with_or_without_paper_ballots(client, kit):
+    hall = Hall(kit, 2)
+    client.force_login(hall.league)
+    for paper in (True, False):
+        poll = hall.motion_poll()
+        ballots.ballot_cast(actor=hall.user(0), poll=poll, choice="yes")
+        url = reverse("polls:control", args=[kit.school.code, poll.pk])
+        form = {"action": "close", "confirm": "1"}
+        if paper:
+            form["paper_ballots"] = "1"
+        assert client.post(url, form).status_code == 302
+        poll.refresh_from_db()
+        assert (poll.status, poll.paper_ballots) == ("closed", paper)
+        assert results.count_complete(poll) is not paper

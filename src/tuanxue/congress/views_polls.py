@@ -138,6 +138,10 @@ def control(request, school: str, poll_id: int):
             if action == "open":
                 polls.poll_open(actor=request.user, poll=poll)
                 messages.success(request, _("The poll is open."))
+            elif action == "close" and request.POST.get("confirm") != "1":
+                messages.error(
+                    request, _("Tick the confirmation: closing ends the voting for good.")
+                )
             elif action == "close":
                 decisions.poll_close(
                     actor=request.user,
