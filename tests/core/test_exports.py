@@ -110,3 +110,15 @@ def test_audit_pack_writes_a_formula_name_as_text(client, kit):
                 assert not is_risky(value), (name, value)
     voters = z.read("voters.csv").decode()
     assert "'" + EVIL.replace('"', '""') in voters
+
+
+def test_an_imported_formula_name_stays_text_in_the_ledger_export(kit, tmp_path):
+    from tests.org.test_imports import STUDENT_HEADERS, run_import, student_row, write_csv
+
+    path = write_csv(tmp_path / "名单.csv", STUDENT_HEADERS, [student_row(1, name=EVIL)])
+    outcome = run_import(kit.school, "students", path)
+    assert outcome.plan.ok, outcome.plan.errors
+    student = Student.objects.get(school=kit.school, name=EVIL)
+    data = assessment_workbook(Student.objects.filter(pk=student.pk), title="第二课堂")
+    cells = _formula_free(openpyxl.load_workbook(io.BytesIO(data)))
+    assert [(c.value, c.data_type) for c in cells] == [(EVIL, "s")]
