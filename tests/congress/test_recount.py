@@ -236,3 +236,22 @@ def test_a_broken_pack_gets_a_clear_message(tmp_path):
     assert "审计包" in str(exc.value)
     with pytest.raises(independent.PackError):
         independent.read_pack(b"")
+
+
+def test_a_tampered_pack_fails_its_digest(kit, tmp_path):
+    import zipfile
+
+    poll = motion_phone(kit)
+    original = zipfile.ZipFile(io.BytesIO(auditpack.audit_pack_zip(poll)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in original.namelist():
+            data = original.read(name)
+            if name == "ballots.csv":
+                data = data.replace(b",no,", b",yes,", 1)
+            z.writestr(name, data)
+    path = tmp_path / "tampered.zip"
+    path.write_bytes(out.getvalue())
+    with pytest.raises(CommandError) as exc:
+        call_command("congress", "recount", str(path))
+    assert "digest.txt: ballots.csv" in str(exc.value)

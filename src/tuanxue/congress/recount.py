@@ -1,6 +1,7 @@
 """An independent recount from an audit pack's published files alone.
 
-It reads ``poll.json`` (what the poll was) and ``ballots.csv`` (the published ballots) and
+It checks the files against ``digest.txt``, reads ``poll.json`` (what the poll was) and
+``ballots.csv`` (the published ballots) and
 counts with its own code: it imports nothing from the app's counting (``results``, ``agenda``)
 and uses only the standard library, so a counting bug in the app is not repeated here. The
 validity of an election ballot is decided again from its marks and the seats, not read from the
@@ -12,6 +13,7 @@ file. ``compare`` lists every figure where the recount and the pack's ``result.j
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -32,12 +34,22 @@ def read_pack(data: bytes) -> dict:
             for needed in ("poll.json", "ballots.csv", "result.json"):
                 if needed not in names:
                     raise PackError(needed)
+            if "digest.txt" in names:
+                _check_digest(z, names)
             poll = json.loads(z.read("poll.json").decode("utf-8"))
             text = z.read("ballots.csv").decode("utf-8")
             result = json.loads(z.read("result.json").decode("utf-8"))
     except (zipfile.BadZipFile, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PackError(str(exc)) from exc
     return {"poll": poll, "ballots": list(csv.DictReader(io.StringIO(text))), "result": result}
+
+
+def _check_digest(z: zipfile.ZipFile, names: set[str]) -> None:
+    """Each file listed in digest.txt must have the SHA-256 written there."""
+    for line in z.read("digest.txt").decode("utf-8").splitlines():
+        digest, _sep, name = line.partition("  ")
+        if name in names and hashlib.sha256(z.read(name)).hexdigest() != digest.strip():
+            raise PackError(f"digest.txt: {name}")
 
 
 def _choice(raw: str):
