@@ -25,6 +25,7 @@ from tuanxue.core.parsing import is_number
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.models import Student
 from tuanxue.org.views import login_required_page
+from tuanxue.selection.models import Application, ApplicationStatus
 
 
 def fetch_session(request, school: str, session_id: int) -> CongressSession:
@@ -169,8 +170,6 @@ def motion_detail(request, school: str, motion_id: int):
 
 def _chain_candidates(session) -> dict:
     """The form starts with the candidates the selection chain put forward for this union."""
-    from tuanxue.selection.models import Application, ApplicationStatus
-
     numbers = (
         Application.objects.filter(round__union=session.union, status=ApplicationStatus.CANDIDATE)
         .order_by("student__student_no")
