@@ -255,3 +255,15 @@ def test_a_tampered_pack_fails_its_digest(kit, tmp_path):
     with pytest.raises(CommandError) as exc:
         call_command("congress", "recount", str(path))
     assert "digest.txt: ballots.csv" in str(exc.value)
+
+
+def test_a_pack_taken_while_paper_is_counted_says_so(kit, tmp_path):
+    hall = Hall(kit, 3)
+    poll = hall.motion_poll()
+    _cast(hall, poll, ["yes"])
+    decisions.poll_close(actor=hall.league, poll=poll, paper_ballots=True)
+    path = tmp_path / "pack.zip"
+    path.write_bytes(auditpack.audit_pack_zip(poll))
+    err = io.StringIO()
+    call_command("congress", "recount", str(path), stdout=io.StringIO(), stderr=err)
+    assert "纸质选票仍在计票中" in err.getvalue()

@@ -66,6 +66,8 @@ class Command(BaseCommand):
                 % {"path": path, "reason": exc}
             ) from exc
         counted = independent.recount(pack)
+        if not pack["poll"].get("count_complete", True):
+            self.stderr.write(_("The paper ballots are still being counted."))
         differences = independent.compare(counted, pack["result"])
         if options.get("json"):
             self.stdout.write(
