@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from tests.congress.test_ballots import Hall
-from tuanxue.congress import decisions
+from tuanxue.congress import ballots, decisions
+from tuanxue.org.models import Role
 
 
 def test_receipt_is_checked_by_post_and_never_put_in_a_url(client, kit):
@@ -45,3 +46,19 @@ def test_no_url_pattern_or_api_operation_takes_a_receipt_in_the_query(client, ki
         for op in ops.values():
             names = {p["name"] for p in op.get("parameters", []) if p.get("in") == "query"}
             assert not names & {"code", "receipt"}, path
+
+
+def test_receipt_check_permissions(client, kit, other_kit):
+    hall = Hall(kit, 2)
+    poll = hall.motion_poll()
+    receipt = ballots.ballot_cast(actor=hall.user(0), poll=poll, choice="yes")
+    decisions.poll_close(actor=hall.league, poll=poll)
+    url = reverse("polls:receipt", args=[kit.school.code, poll.pk])
+    # anyone of the school may check a receipt (it shows only the published choice)
+    client.force_login(kit.user(student=True))
+    assert "receipt-found" in client.post(url, {"code": receipt}).content.decode()
+    # another school's user: 404, whatever the code
+    client.force_login(other_kit.user(role=Role.SCHOOL_LEAGUE))
+    assert client.post(url, {"code": receipt}).status_code == 404
+    client.logout()
+    assert client.post(url, {"code": receipt}).status_code == 302
