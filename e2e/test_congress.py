@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from e2e.conftest import log_in
 from tests.congress.test_ballots import Hall
-from tuanxue.congress import checkin, polls, results
+from tuanxue.congress import checkin, decisions, results
 from tuanxue.congress.models import SessionStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,8 +73,8 @@ def test_twenty_delegates_check_in_and_vote(browser, live_server, hall):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         context.close()
 
-    polls.poll_close(actor=hall.league, poll=hall.motion_poll_)
-    polls.poll_close(actor=hall.league, poll=hall.election_)
+    decisions.poll_close(actor=hall.league, poll=hall.motion_poll_)
+    decisions.poll_close(actor=hall.league, poll=hall.election_)
     motion = results.poll_result(hall.motion_poll_)
     assert (motion.present, motion.returned, motion.valid) == (20, 20, 20)
     assert (motion.yes, motion.no, motion.abstain, motion.adopted) == (14, 4, 2, True)

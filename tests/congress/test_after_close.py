@@ -3,7 +3,7 @@
 from tests.congress.test_ballots import Hall
 from tuanxue.charter.models import Charter, CongressRecord
 from tuanxue.charter.rules import SEED_2020
-from tuanxue.congress import ballots, motions, polls, sessions
+from tuanxue.congress import ballots, decisions, motions, polls, sessions
 from tuanxue.congress.models import MotionKind, SessionStatus
 from tuanxue.org.models import Membership
 
@@ -28,7 +28,7 @@ def test_an_adopted_charter_amendment_becomes_the_new_version(kit):
     )
     for i in range(3):
         ballots.ballot_cast(actor=hall.user(i), poll=poll, choice="yes")
-    polls.poll_close(actor=hall.league, poll=poll)
+    decisions.poll_close(actor=hall.league, poll=poll)
     charter = Charter.objects.get(school=kit.school, version_label="2020年8月修正")
     assert charter.parsed.school.staff_max == 40
     assert charter.effective_from == hall.session.held_on
@@ -40,7 +40,7 @@ def test_a_decided_election_installs_the_presidium(kit):
     winners = [hall.cand(poll, "王晓明"), hall.cand(poll, "李华")]
     for i in range(3):
         ballots.ballot_cast(actor=hall.user(i), poll=poll, choice=winners)
-    polls.poll_close(actor=hall.league, poll=poll)
+    decisions.poll_close(actor=hall.league, poll=poll)
     posts = Membership.objects.filter(body=kit.presidium, end__isnull=True)
     assert sorted(p.student.name for p in posts) == ["李华", "王晓明"]
 

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 
 from tests.conftest import SchoolKit
-from tests.congress.test_ballots import Hall
-from tuanxue.congress import ballots, polls, results
+from tests.congress.test_ballots import Hall, recount_from_pack
+from tuanxue.congress import ballots, decisions, results
 from tuanxue.congress.models import Ballot, VoterMark
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.errors import DomainError
@@ -54,9 +54,9 @@ def test_forty_delegates_double_submit():
     assert VoterMark.objects.filter(poll=poll).count() == VOTERS
     poll.refresh_from_db()
     assert poll.issued == VOTERS
-    polls.poll_close(actor=hall.league, poll=poll)
+    decisions.poll_close(actor=hall.league, poll=poll)
     result = results.poll_result(poll)
-    counted = results.recount(results.ballots_csv(poll))
+    counted = recount_from_pack(poll)
     assert (counted["yes"], counted["no"]) == (result.yes, result.no)
     assert result.yes + result.no == VOTERS
     assert verify_chain(hall.kit.school) == []

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.congress.test_ballots import Hall
-from tuanxue.congress import ballots, polls, results
+from tuanxue.congress import ballots, decisions, results
+from tuanxue.congress import recount as independent
 from tuanxue.congress.models import Ballot, MotionKind, Poll, VoterMark
 from tuanxue.org.models import Role
 
@@ -30,7 +30,7 @@ def _closed_election(hall):
     wang, li = hall.cand(poll, "王甲"), hall.cand(poll, "李乙")
     for i, marks in enumerate([[wang, li], [wang], [wang, li], [li]]):
         ballots.ballot_cast(actor=hall.user(i), poll=poll, choice=marks)
-    return polls.poll_close(actor=hall.league, poll=poll)
+    return decisions.poll_close(actor=hall.league, poll=poll)
 
 
 PAGES = {
@@ -147,14 +147,17 @@ def test_phone_vote_receipt_and_result_pdf(client, hall):
     again = client.post(url, {"c": [wang]})
     assert again.status_code == 400
     assert VoterMark.objects.filter(poll=poll).count() == 1
-    check = client.get(reverse("polls:receipt", args=[code, poll.pk]), {"code": receipt})
+    check = client.post(reverse("polls:receipt", args=[code, poll.pk]), {"code": receipt})
     assert "receipt-found" in check.content.decode()
 
     for i, marks in ((1, [wang]), (2, [wang, zhang])):
         _client(client, hall.user(i)).post(url, {"c": marks})
     observe = _client(client, hall.league).get(reverse("polls:observe", args=[code, poll.pk]))
     assert observe.context["result"] is None  # no choices while open
-    client.post(control, {"action": "close"})
+    client.post(control, {"action": "close"})  # without the confirmation: still open
+    poll.refresh_from_db()
+    assert poll.status == "open"
+    client.post(control, {"action": "close", "confirm": "1"})
     refused = _client(client, hall.user(3)).post(url, {"c": [li]})
     assert refused.status_code == 400
     assert Ballot.objects.filter(poll=poll).count() == 3
@@ -173,10 +176,11 @@ def test_phone_vote_receipt_and_result_pdf(client, hall):
     assert f"{result.entitled} {result.present} {result.issued}" in " ".join(text.split())
 
     pack = client.get(reverse("polls:audit_pack", args=[code, poll.pk]))
-    files = zipfile.ZipFile(io.BytesIO(pack.content))
-    counted = results.recount(files.read("ballots.csv").decode(), seats=poll.seats)
+    pack_files = independent.read_pack(pack.content)
+    counted = independent.recount(pack_files)
+    assert independent.compare(counted, pack_files["result"]) == []
     assert counted["valid"] == result.valid and counted["invalid"] == result.invalid
-    assert counted["votes"] == {row["id"]: row["votes"] for row in result.votes if row["votes"]}
+    assert counted["votes"] == {str(row["id"]): row["votes"] for row in result.votes}
 
     sheet = client.get(reverse("polls:paper_pdf", args=[code, poll.pk]))
     assert "王甲" in PdfReader(io.BytesIO(sheet.content)).pages[0].extract_text()
@@ -187,12 +191,12 @@ def test_motion_vote_buttons_and_paper_tally_page(client, hall):
     poll = hall.motion_poll()
     url = reverse("polls:ballot", args=[code, poll.pk])
     assert _client(client, hall.user(0)).post(url, {"choice": "yes"}).status_code == 200
-    polls.poll_close(actor=hall.league, poll=poll)
+    decisions.poll_close(actor=hall.league, poll=poll, paper_ballots=True)
     tally = reverse("polls:tally", args=[code, poll.pk])
     form = {"issued": 3, "yes": 1, "no": 1, "abstain": 0, "invalid": 1}
     for role in (Role.STUDENT_AFFAIRS, Role.SCHOOL_LEAGUE):
         assert _client(client, hall.kit.user(role=role)).post(tally, form).status_code == 302
-    assert ballots.paper_state(poll) == "counted"
+    assert results.paper_state(poll) == "counted"
     result = results.poll_result(poll)
     assert (result.returned, result.yes, result.no, result.invalid) == (4, 2, 1, 1)
     page = client.get(reverse("polls:result", args=[code, poll.pk]))

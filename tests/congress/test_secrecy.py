@@ -9,7 +9,7 @@ import zipfile
 from django.db import connection, models
 
 from tests.congress.test_ballots import Hall
-from tuanxue.congress import auditpack, ballots, polls
+from tuanxue.congress import auditpack, ballots, decisions
 from tuanxue.congress.models import Ballot, VoterMark
 from tuanxue.core.models import AuditEvent
 
@@ -42,9 +42,9 @@ def test_rows_and_audit_events_do_not_link_voters_to_ballots(kit):
         ballots.ballot_cast(actor=hall.user(i), poll=poll, choice=("yes", "no")[i % 2])
         for i in range(12)
     ]
-    polls.poll_close(actor=hall.league, poll=poll)
+    decisions.poll_close(actor=hall.league, poll=poll)
 
-    pack = zipfile.ZipFile(io.BytesIO(auditpack.audit_pack_zip(poll)))
+    pack = zipfile.ZipFile(io.BytesIO(auditpack.audit_pack_zip(poll, with_voters=True)))
     listed = [
         row["receipt"] for row in csv.DictReader(io.StringIO(pack.read("ballots.csv").decode()))
     ]

@@ -2,7 +2,8 @@
 
 The agenda is the session's motions and election polls in a fixed order: the work report, the
 charter amendment, the presidium election, then any other motion (presidium or delegate motions),
-each group by primary key. An item's outcome is known once its poll is closed:
+each group by primary key. An item's outcome is known once its poll's count is complete (closed, and any paper ballots
+counted by two agreeing counters):
 
 - a motion is adopted when the yes votes meet its majority (over half, two thirds) on its base
   (entitled delegates, delegates present, valid votes cast) and the quorum was present;
@@ -34,7 +35,7 @@ from tuanxue.congress.models import (
     PollKind,
     PollStatus,
 )
-from tuanxue.congress.results import poll_result
+from tuanxue.congress.results import count_complete, poll_result
 from tuanxue.org.models import Student
 
 # Agenda position of each kind of item.
@@ -87,10 +88,7 @@ class MotionTally:
     base: int
     needed: int
     quorum_reached: bool
-
-    @property
-    def adopted(self) -> bool:
-        return self.quorum_reached and self.yes >= self.needed and self.yes > 0
+    adopted: bool  # decided by ``results`` (the one home of the rule), not again here
 
 
 def votes_needed(majority: str, base: int) -> int:
@@ -112,7 +110,7 @@ def motion_tally(motion: Motion, poll: Poll | None = None, seen: Attendance | No
     """The count of the motion's closed poll, or ``None`` while it has none. The figures come
     from ``results.poll_result``, the one count every page, document and API share."""
     poll = poll or closed_poll(motion)
-    if poll is None:
+    if poll is None or not count_complete(poll):
         return None
     result = poll_result(poll)
     return MotionTally(
@@ -124,6 +122,7 @@ def motion_tally(motion: Motion, poll: Poll | None = None, seen: Attendance | No
         base=result.base,
         needed=votes_needed(motion.majority, result.base),
         quorum_reached=result.quorum_met,
+        adopted=bool(result.adopted),
     )
 
 
@@ -155,9 +154,9 @@ class ElectionTally:
 
 
 def election_tally(poll: Poll) -> ElectionTally | None:
-    """The count of a closed election, or ``None`` while it is not closed (from
-    ``results.poll_result``)."""
-    if poll.kind != PollKind.ELECTION or poll.status != PollStatus.CLOSED:
+    """The count of a closed election, or ``None`` while its count is not complete (not
+    closed, or paper ballots not yet counted) (from ``results.poll_result``)."""
+    if poll.kind != PollKind.ELECTION or not count_complete(poll):
         return None
     result = poll_result(poll)
     candidates = {

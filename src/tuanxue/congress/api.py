@@ -33,6 +33,7 @@ from tuanxue.congress.models import (
     PollKind,
     PollStatus,
 )
+from tuanxue.congress.results import count_complete
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer, build_viewer, get_school_for_viewer
 from tuanxue.org.api_schemas import ErrorOut
@@ -184,6 +185,11 @@ def poll_results(request, poll_id: int):
     poll = _poll_for(request, poll_id)
     if poll.status != PollStatus.CLOSED:
         return Status(409, {"detail": _("The poll is not closed yet."), "code": "not_closed"})
+    if not count_complete(poll):
+        return Status(
+            409,
+            {"detail": _("The paper ballots are still being counted."), "code": "counting"},
+        )
     seen = attendance(poll.session)
     row = {
         "poll": poll.pk,

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuanxue.congress.decisions import decision_apply
 from tuanxue.congress.models import (
     Ballot,
     BallotSource,
@@ -22,13 +23,12 @@ from tuanxue.congress.models import (
     Signoff,
     VoterMark,
 )
-from tuanxue.congress.polls import delegate_of, is_official
+from tuanxue.congress.results import PAPER_COUNTED, paper_counted, paper_state
+from tuanxue.congress.voters import delegate_of, is_official, voter_for
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
-from tuanxue.core.models import AuditEvent
 
 MOTION_CHOICES = ("yes", "no", "abstain")
-PAPER_COUNTED = "congress.poll.paper_counted"
 
 
 # -- the choice -------------------------------------------------------------------------------
@@ -70,14 +70,7 @@ def normalise_choice(poll: Poll, choice) -> tuple[object, bool]:
 
 def ballot_cast(*, actor, poll: Poll, choice) -> str:
     """Cast the actor's ballot; return its receipt code (and nothing else)."""
-    session = poll.session
-    delegate = delegate_of(actor, session)
-    if delegate is None:
-        raise DomainError(
-            _("Only a confirmed delegate of this congress may vote."), code="forbidden"
-        )
-    if delegate.checked_in_at is None:
-        raise DomainError(_("Check in at the door before you vote."), code="not_present")
+    delegate = voter_for(actor, poll)
     stored, valid = normalise_choice(poll, choice)
     if VoterMark.objects.filter(poll_id=poll.pk, delegate=delegate).exists():
         raise DomainError(_("You have already voted in this poll."), code="already_voted")
@@ -103,16 +96,7 @@ def has_voted(actor, poll: Poll) -> bool:
     return delegate is not None and VoterMark.objects.filter(poll=poll, delegate=delegate).exists()
 
 
-# -- the published list and receipts ----------------------------------------------------------
-
-
-def published_ballots(poll: Poll):
-    """The published ballot list: ordered by receipt code (random), never by insertion."""
-    return (
-        Ballot.objects.filter(poll=poll)
-        .order_by("receipt")
-        .only("receipt", "choice", "valid", "source")
-    )
+# -- receipts ---------------------------------------------------------------------------------
 
 
 def receipt_check(poll: Poll, code: str) -> Ballot | None:
@@ -124,12 +108,6 @@ def receipt_check(poll: Poll, code: str) -> Ballot | None:
 
 
 # -- paper ballots ----------------------------------------------------------------------------
-
-
-def paper_counted(poll: Poll) -> bool:
-    return AuditEvent.objects.filter(
-        target_type="congress.poll", target_id=str(poll.pk), action=PAPER_COUNTED
-    ).exists()
 
 
 def _clean_counts(poll: Poll, counts: dict) -> dict:
@@ -181,6 +159,10 @@ def paper_tally_enter(*, actor, poll: Poll, counts: dict) -> PaperTally:
         raise DomainError(_("Only a counter may enter paper ballots."), code="forbidden")
     if poll.status != PollStatus.CLOSED:
         raise DomainError(_("Paper ballots are counted after the poll closes."))
+    if not poll.paper_ballots:
+        raise DomainError(
+            _("This poll was closed without paper ballots; its result is already decided.")
+        )
     if paper_counted(poll):
         raise DomainError(_("The paper ballots of this poll have already been counted."))
     if Signoff.objects.filter(poll=poll, scrutineer=actor).exists():
@@ -202,13 +184,17 @@ def paper_tally_enter(*, actor, poll: Poll, counts: dict) -> PaperTally:
             old={"counts": old} if old else None,
             new={"counts": clean},
         )
-    paper_tally_agree(poll)
+    if paper_tally_agree(poll):
+        # Both counters agree: the count is complete, so the decision takes effect — made by
+        # the count, not by the counter (actor None).
+        decision_apply(actor=None, poll=poll)
     return tally
 
 
 def paper_tally_agree(poll: Poll) -> bool:
     """Compare the counters' entries. When two different counters agree, store the paper
-    ballots (source paper, random receipts, no order) once and return True."""
+    ballots (source paper, random receipts, no order) and return True — once: a later call
+    returns False, so the decision is applied once."""
     tallies = list(PaperTally.objects.filter(poll=poll).order_by("at"))
     if len(tallies) < 2:
         return False
@@ -220,7 +206,7 @@ def paper_tally_agree(poll: Poll) -> bool:
     with transaction.atomic():
         Poll.objects.select_for_update().filter(pk=poll.pk).first()
         if paper_counted(poll):
-            return True
+            return False
         rows = []
         if poll.kind == PollKind.MOTION:
             for key in MOTION_CHOICES:
@@ -248,23 +234,7 @@ def paper_tally_agree(poll: Poll) -> bool:
                 "counts": counts,
             },
         )
-    if poll.kind == PollKind.ELECTION:
-        from tuanxue.congress.results import runoff_create
-
-        runoff_create(poll, actor=None)
     return True
-
-
-def paper_state(poll: Poll) -> str:
-    """ "none" (no paper entries), "waiting" (fewer than two), "disagree", or "counted"."""
-    if paper_counted(poll):
-        return "counted"
-    tallies = list(PaperTally.objects.filter(poll=poll))
-    if not tallies:
-        return "none"
-    if len(tallies) < 2:
-        return "waiting"
-    return "disagree"
 
 
 # -- scrutineers ------------------------------------------------------------------------------
@@ -278,7 +248,7 @@ def signoff(*, actor, poll: Poll) -> Signoff:
         raise DomainError(_("The result is signed after the poll closes."))
     if PaperTally.objects.filter(poll=poll, counter=actor).exists():
         raise DomainError(_("A counter cannot sign as scrutineer."), code="counter")
-    if paper_state(poll) in ("waiting", "disagree"):
+    if (poll.paper_ballots and not paper_counted(poll)) or paper_state(poll) == "disagree":
         raise DomainError(_("The two counters' paper totals must agree before signing."))
     try:
         with transaction.atomic():

@@ -40,6 +40,7 @@ from tuanxue.congress.models import (
     SessionStatus,
     VoterMark,
 )
+from tuanxue.congress.secrecy import storage_shuffle
 from tuanxue.congress.strokes import stroke_order
 from tuanxue.core.audit import audit_record
 from tuanxue.org.models import BodyKind, College, Membership, Society, Student, Union
@@ -164,6 +165,7 @@ def _motion_poll(session, motion, votes: dict[str, int], delegates, number: int)
     ]
     Ballot.objects.bulk_create(ballots, batch_size=200)
     VoterMark.objects.bulk_create([VoterMark(poll=poll, delegate=d) for d in delegates])
+    storage_shuffle(poll)  # stored like any closed poll: no order shared by marks and ballots
     return poll
 
 
@@ -210,6 +212,7 @@ def _election(session, winners: list[Student], other: Student, delegates) -> Pol
     random.Random(SEED).shuffle(rows)
     Ballot.objects.bulk_create(rows, batch_size=200)
     VoterMark.objects.bulk_create([VoterMark(poll=poll, delegate=d) for d in delegates])
+    storage_shuffle(poll)  # stored like any closed poll: no order shared by marks and ballots
     return poll
 
 

@@ -251,6 +251,11 @@ class Poll(models.Model):
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     issued = models.PositiveIntegerField(_("ballots issued"), default=0)
+    paper_ballots = models.BooleanField(
+        _("paper ballots handed out"),
+        default=False,
+        help_text="set when the poll closes: the result waits for the two counters' paper totals",
+    )
 
     class Meta:
         ordering = ["session", "pk"]

@@ -16,7 +16,7 @@ from tuanxue.congress.models import (
     Motion,
     MotionKind,
 )
-from tuanxue.congress.polls import delegate_of, is_league, is_presidium
+from tuanxue.congress.voters import delegate_of, is_league, is_presidium
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 

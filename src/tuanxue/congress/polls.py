@@ -1,7 +1,8 @@
-"""Polls: creating a vote on a motion or a presidium election, opening and closing it, runoffs.
+"""Polls: creating a vote on a motion or a presidium election (or its runoff) and opening it.
 
-Polls are run by the school League committee. Opening, closing and results are audited; single
-ballots never are (see ``ballots``).
+Polls are run by the school League committee (``voters``). Closing a poll and what its decision
+sets in motion live in ``decisions``. Opening, closing and results are audited; single ballots
+never are (see ``ballots``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from tuanxue.charter.services import charter_in_force
 from tuanxue.congress.models import (
     Candidate,
     CongressSession,
-    Delegate,
-    DelegateStatus,
     Motion,
     MotionKind,
     Poll,
@@ -23,53 +22,10 @@ from tuanxue.congress.models import (
     PollStatus,
 )
 from tuanxue.congress.strokes import stroke_order
+from tuanxue.congress.voters import require_league
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
-from tuanxue.org.access import build_viewer
-from tuanxue.org.models import PRESIDIUM_TITLES, Role, Student
-
-# -- who may do what --------------------------------------------------------------------------
-
-
-def is_league(user, school) -> bool:
-    """The school League committee (or the operator) runs the polls."""
-    if user is None:
-        return True
-    return build_viewer(user).has_school_office(school, {Role.SCHOOL_LEAGUE})
-
-
-def require_league(user, school) -> None:
-    if not is_league(user, school):
-        raise DomainError(_("Only the school League committee may do this."), code="forbidden")
-
-
-def is_official(user, school) -> bool:
-    """Counters (计票人) and scrutineers (监票人): users with a school office."""
-    if user is None:
-        return False
-    return build_viewer(user).has_school_office(school)
-
-
-def is_presidium(user, union) -> bool:
-    if user is None:
-        return False
-    viewer = build_viewer(user)
-    return any(p.union_id == union.pk and p.title in PRESIDIUM_TITLES for p in viewer.posts)
-
-
-def delegate_of(user, session: CongressSession) -> Delegate | None:
-    """The user's confirmed delegacy in ``session``, if any."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return (
-        Delegate.objects.select_related("student")
-        .filter(session=session, student__user=user, status=DelegateStatus.CONFIRMED)
-        .first()
-    )
-
-
-def entitled(session: CongressSession):
-    return Delegate.objects.filter(session=session, status=DelegateStatus.CONFIRMED)
+from tuanxue.org.models import Student
 
 
 def presidium_seats_max(session: CongressSession) -> int | None:
@@ -195,64 +151,6 @@ def poll_open(*, actor, poll: Poll) -> Poll:
             new={"status": PollStatus.OPEN},
         )
     return poll
-
-
-def poll_close(*, actor, poll: Poll) -> Poll:
-    """Close the poll; no ballot is accepted afterwards. Nothing is rewritten: the published
-    list is read in receipt order (random), never in the order the rows were stored."""
-    require_league(actor, poll.session.school)
-    with transaction.atomic():
-        now = timezone.now()
-        # The conditional update takes the poll's row lock, which every cast also takes: a
-        # ballot either commits before the close or sees the poll closed.
-        changed = Poll.objects.filter(pk=poll.pk, status=PollStatus.OPEN).update(
-            status=PollStatus.CLOSED, closed_at=now
-        )
-        if not changed:
-            raise DomainError(_("Only an open poll can be closed."))
-        poll.refresh_from_db()
-        audit_record(
-            school=poll.session.school,
-            actor=actor,
-            action="congress.poll.closed",
-            target=poll,
-            old={"status": PollStatus.OPEN},
-            new={
-                "status": PollStatus.CLOSED,
-                "issued": poll.issued,
-                "marks": poll.voter_marks.count(),
-                "ballots": poll.ballots.count(),
-            },
-        )
-    _after_close(actor, poll)
-    return poll
-
-
-def _after_close(actor, poll: Poll) -> None:
-    """What a decided poll sets in motion: a runoff when seats are left, the elected presidium
-    installed, an adopted charter amendment made the new charter version. A step the charter
-    refuses leaves the poll closed and tells the League committee why."""
-    from tuanxue.congress.amendment import amendment_adopt, motion_adopted
-    from tuanxue.congress.install import presidium_install
-    from tuanxue.congress.models import MotionKind
-    from tuanxue.congress.results import runoff_create
-
-    try:
-        if poll.kind == PollKind.ELECTION:
-            runoff = runoff_create(poll, actor=actor)
-            if runoff is None:
-                presidium_install(actor=actor, poll=poll)
-        elif poll.motion.kind == MotionKind.CHARTER and motion_adopted(poll.motion):
-            amendment_adopt(actor=actor, motion=poll.motion)
-    except DomainError as exc:
-        from tuanxue.core.notify import notify
-
-        notify(
-            users=[actor],
-            school=poll.session.school,
-            text=_("%(poll)s is closed, but its result could not be applied: %(reason)s")
-            % {"poll": poll.title, "reason": exc.message},
-        )
 
 
 def runoff_poll_create(*, actor, poll: Poll, candidates: list[Student], seats: int) -> Poll:

@@ -1,15 +1,20 @@
-"""Results of a poll, the runoff rule, and an independent recount of the published ballots.
+"""Counting: the one home of a poll's count, its result and whether the count is complete.
 
 Motion: adopted when the quorum is present and the yes votes reach the majority (more than half,
 or at least two thirds) of the base (entitled delegates, delegates present, or valid ballots
 cast). Election: valid only if ballots returned ≤ ballots issued; a winner needs more than half
 of the valid ballots; seats are filled by votes; a tie at the last seat and seats left unfilled
 go to a runoff round.
+
+The count is complete once the poll is closed and, when paper ballots were handed out, two
+counters' paper totals agree. Until then no result is a decision (``count_complete``).
+
+The recount anyone can run from the audit pack lives in ``recount`` and shares no code with
+this module.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import asdict, dataclass, field
@@ -21,10 +26,16 @@ from tuanxue.congress.models import (
     Ballot,
     Majority,
     MajorityBase,
+    PaperTally,
     Poll,
     PollKind,
+    PollStatus,
 )
-from tuanxue.congress.polls import entitled, runoff_poll_create
+from tuanxue.congress.voters import entitled
+from tuanxue.core.exports import csv_writer
+from tuanxue.core.models import AuditEvent
+
+PAPER_COUNTED = "congress.poll.paper_counted"
 
 
 @dataclass
@@ -177,26 +188,49 @@ def _decide_election(poll: Poll, result: Result, counts: dict) -> None:
             result.runoff_candidates = [c.pk for c in candidates if c.pk not in elected]
 
 
-def runoff_create(poll: Poll, *, actor=None) -> Poll | None:
-    """Create the runoff round a closed election needs (once); None when it needs none."""
-    if poll.kind != PollKind.ELECTION:
-        return None
-    existing = poll.runoffs.first()
-    if existing is not None:
-        return existing
-    result = poll_result(poll)
-    if not result.runoff_seats or not result.runoff_candidates:
-        return None
-    students = [
-        c.student
-        for c in poll.candidates.select_related("student").filter(pk__in=result.runoff_candidates)
-    ]
-    return runoff_poll_create(
-        actor=actor, poll=poll, candidates=students, seats=result.runoff_seats
+# -- is the count complete? -------------------------------------------------------------------
+
+
+def paper_counted(poll: Poll) -> bool:
+    return AuditEvent.objects.filter(
+        target_type="congress.poll", target_id=str(poll.pk), action=PAPER_COUNTED
+    ).exists()
+
+
+def paper_state(poll: Poll) -> str:
+    """ "none" (no paper entries), "waiting" (fewer than two), "disagree", or "counted"."""
+    if paper_counted(poll):
+        return "counted"
+    tallies = list(PaperTally.objects.filter(poll=poll))
+    if not tallies:
+        return "none"
+    if len(tallies) < 2:
+        return "waiting"
+    return "disagree"
+
+
+def count_complete(poll: Poll) -> bool:
+    """Closed, and the paper ballots (if any were handed out) counted by two agreeing
+    counters. Only a complete count decides anything."""
+    poll.refresh_from_db(fields=["status", "paper_ballots", "issued"])
+    if poll.status != PollStatus.CLOSED:
+        return False
+    return not poll.paper_ballots or paper_counted(poll)
+
+
+# -- the published list -----------------------------------------------------------------------
+
+
+def published_ballots(poll: Poll):
+    """The published ballot list: ordered by receipt code (random), never by insertion."""
+    return (
+        Ballot.objects.filter(poll=poll)
+        .order_by("receipt")
+        .only("receipt", "choice", "valid", "source")
     )
 
 
-# -- the published CSV and an independent recount ----------------------------------------------
+# -- the published CSV ------------------------------------------------------------------------
 
 
 def choice_text(choice) -> str:
@@ -206,34 +240,9 @@ def choice_text(choice) -> str:
 
 
 def ballots_csv(poll: Poll) -> str:
-    from tuanxue.congress.ballots import published_ballots
-
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(["receipt", "choice", "valid"])
     for ballot in published_ballots(poll):
         writer.writerow([ballot.receipt, choice_text(ballot.choice), int(ballot.valid)])
     return out.getvalue()
-
-
-def recount(text: str, *, seats: int | None = None) -> dict:
-    """Recount a published ballots.csv. The kind is read from the choices. With ``seats``, the
-    validity of election ballots is checked again rather than taken from the file."""
-    rows = []
-    kind = PollKind.MOTION
-    for row in csv.DictReader(io.StringIO(text)):
-        raw = row["choice"]
-        valid = row["valid"].strip() in ("1", "true", "True")
-        if raw.startswith("{"):
-            choice = json.loads(raw)
-            if "paper" not in choice:
-                kind = PollKind.ELECTION
-                if seats is not None:
-                    names = len(choice.get("marks", [])) + (1 if choice.get("write_in") else 0)
-                    valid = names <= seats
-        else:
-            choice = raw
-        rows.append((choice, valid))
-    counts = tally(rows, kind=kind)
-    counts["kind"] = kind
-    return counts

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tuanxue.congress.install import congress_record_sync
 from tuanxue.congress.models import (
     CongressSession,
     Delegate,
@@ -23,6 +24,7 @@ from tuanxue.congress.models import (
     Objection,
     SessionStatus,
 )
+from tuanxue.congress.quota import coverage
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
@@ -234,8 +236,6 @@ def notice_running(session: CongressSession, today: dt.date | None = None) -> bo
 
 def open_problems(session: CongressSession) -> list[str]:
     """What stops the session from opening: coverage gaps, unanswered objections."""
-    from tuanxue.congress.quota import coverage
-
     problems = list(coverage(session).gaps)
     unanswered = Objection.objects.filter(delegate__session=session, answered_at__isnull=True)
     count = unanswered.count()
@@ -293,7 +293,5 @@ def session_close(*, actor, session: CongressSession) -> CongressSession:
         session.status = SessionStatus.CLOSED
         # The self-assessment reads the congress from the charter's record of it; written in
         # the same transaction as the closing.
-        from tuanxue.congress.install import congress_record_sync
-
         congress_record_sync(session, actor=actor)
     return session

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tuanxue.congress import ballots, polls
+from tuanxue.congress import ballots, decisions, polls, results, voters
 from tuanxue.congress.auditpack import audit_pack_zip
 from tuanxue.congress.ballots import MOTION_CHOICES
 from tuanxue.congress.documents_polls import paper_ballot_pdf, result_sheet_pdf
@@ -32,11 +32,11 @@ def fetch_poll(request, school: str, poll_id: int) -> Poll:
 
 
 def turnout(poll: Poll) -> dict:
-    voters = polls.entitled(poll.session)
+    rows = voters.entitled(poll.session)
     return {
         "status": poll.status,
-        "entitled": voters.count(),
-        "present": voters.filter(checked_in_at__isnull=False).count(),
+        "entitled": rows.count(),
+        "present": rows.filter(checked_in_at__isnull=False).count(),
         "voted": VoterMark.objects.filter(poll=poll).count(),
         "issued": poll.issued,
     }
@@ -52,7 +52,7 @@ def _candidates(poll: Poll):
 @login_required_page
 def ballot(request, school: str, poll_id: int):
     poll = fetch_poll(request, school, poll_id)
-    delegate = polls.delegate_of(request.user, poll.session)
+    delegate = voters.delegate_of(request.user, poll.session)
     if delegate is None:
         raise PermissionDenied
     context = {
@@ -81,24 +81,32 @@ def ballot(request, school: str, poll_id: int):
         except DomainError as exc:
             refuse_message(request, exc)
             return render(request, "congress/ballot.html", context, status=400)
-        # The receipt is shown once and kept nowhere with the voter.
-        return render(request, "congress/ballot_done.html", {**context, "receipt": receipt})
+        # The receipt is shown once, in this POST's answer, and kept nowhere with the voter.
+        response = render(request, "congress/ballot_done.html", {**context, "receipt": receipt})
+        response["Cache-Control"] = "no-store"
+        return response
     return render(request, "congress/ballot.html", context)
 
 
 @login_required_page
 def receipt(request, school: str, poll_id: int):
+    """Check a receipt code. The code is sent in a POST body and shown only in the answer: it
+    never goes into a URL (URLs end up in server logs, proxies and browser history)."""
     poll = fetch_poll(request, school, poll_id)
-    code = request.GET.get("code", "").strip()
-    found = ballots.receipt_check(poll, code) if code else None
-    shown = None
-    if found is not None and poll.status == PollStatus.CLOSED:
-        shown = _choice_label(poll, found.choice, found.valid)
-    return render(
+    code, found, shown = "", None, None
+    if request.method == "POST":
+        code = request.POST.get("code", "").strip()[:32]
+        found = ballots.receipt_check(poll, code) if code else None
+        if found is not None and poll.status == PollStatus.CLOSED:
+            shown = _choice_label(poll, found.choice, found.valid)
+    response = render(
         request,
         "congress/ballot_receipt.html",
         {"poll": poll, "code": code, "found": found, "shown": shown},
     )
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _choice_label(poll: Poll, choice, valid: bool, names: dict | None = None) -> str:
@@ -122,7 +130,7 @@ def _choice_label(poll: Poll, choice, valid: bool, names: dict | None = None) ->
 @login_required_page
 def control(request, school: str, poll_id: int):
     poll = fetch_poll(request, school, poll_id)
-    if not polls.is_league(request.user, poll.session.school):
+    if not voters.is_league(request.user, poll.session.school):
         raise PermissionDenied
     if request.method == "POST":
         action = request.POST.get("action")
@@ -130,8 +138,16 @@ def control(request, school: str, poll_id: int):
             if action == "open":
                 polls.poll_open(actor=request.user, poll=poll)
                 messages.success(request, _("The poll is open."))
+            elif action == "close" and request.POST.get("confirm") != "1":
+                messages.error(
+                    request, _("Tick the confirmation: closing ends the voting for good.")
+                )
             elif action == "close":
-                polls.poll_close(actor=request.user, poll=poll)
+                decisions.poll_close(
+                    actor=request.user,
+                    poll=poll,
+                    paper_ballots=request.POST.get("paper_ballots") == "1",
+                )
                 messages.success(request, _("The poll is closed."))
         except DomainError as exc:
             refuse_message(request, exc)
@@ -160,7 +176,8 @@ def observe(request, school: str, poll_id: int):
             "poll": poll,
             "t": turnout(poll),
             "result": poll_result(poll) if closed else None,
-            "paper": ballots.paper_state(poll),
+            "pending": closed and not results.count_complete(poll),
+            "paper": results.paper_state(poll),
             "signoffs": poll.signoffs.select_related("scrutineer"),
         },
     )
@@ -190,10 +207,11 @@ def result(request, school: str, poll_id: int):
     context = {"poll": poll, "closed": poll.status == PollStatus.CLOSED}
     if context["closed"]:
         context["result"] = poll_result(poll)
+        context["pending"] = not results.count_complete(poll)
         names = dict(poll.candidates.values_list("pk", "student__name"))
         context["ballots"] = [
             (b.receipt, _choice_label(poll, b.choice, b.valid, names), b.valid)
-            for b in ballots.published_ballots(poll)
+            for b in results.published_ballots(poll)
         ]
         context["signoffs"] = poll.signoffs.select_related("scrutineer").order_by("signed_at")
         context["runoff"] = poll.runoffs.first()
@@ -210,8 +228,14 @@ def result_pdf(request, school: str, poll_id: int):
 
 @login_required_page
 def audit_pack(request, school: str, poll_id: int):
+    """The audit pack: everyone of the school gets the published ballots and totals; the
+    voters list (student numbers, voted or not) is in it only for the League committee and the
+    poll's scrutineers."""
     poll = _closed(request, school, poll_id)
-    response = HttpResponse(audit_pack_zip(poll), content_type="application/zip")
+    with_voters = voters.may_see_voters(request.user, poll)
+    response = HttpResponse(
+        audit_pack_zip(poll, with_voters=with_voters), content_type="application/zip"
+    )
     response["Content-Disposition"] = f'attachment; filename="poll-{poll.pk}-audit.zip"'
     return response
 
@@ -219,7 +243,7 @@ def audit_pack(request, school: str, poll_id: int):
 @login_required_page
 def paper_pdf(request, school: str, poll_id: int):
     poll = fetch_poll(request, school, poll_id)
-    if not (polls.is_league(request.user, poll.session.school) or _may_observe(request, poll)):
+    if not (voters.is_league(request.user, poll.session.school) or _may_observe(request, poll)):
         raise PermissionDenied
     response = HttpResponse(paper_ballot_pdf(poll), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ballot-{poll.pk}.pdf"'
@@ -259,7 +283,7 @@ def _parse_groups(poll: Poll, text: str) -> list[dict]:
 @login_required_page
 def tally(request, school: str, poll_id: int):
     poll = fetch_poll(request, school, poll_id)
-    if not polls.is_official(request.user, poll.session.school):
+    if not voters.is_official(request.user, poll.session.school):
         raise PermissionDenied
     mine = PaperTally.objects.filter(poll=poll, counter=request.user).first()
     if request.method == "POST":
@@ -282,7 +306,7 @@ def tally(request, school: str, poll_id: int):
         {
             "poll": poll,
             "mine": mine,
-            "state": ballots.paper_state(poll),
+            "state": results.paper_state(poll),
             "candidates": _candidates(poll),
             "choices": MOTION_CHOICES,
         },
@@ -292,7 +316,7 @@ def tally(request, school: str, poll_id: int):
 @login_required_page
 def sign(request, school: str, poll_id: int):
     poll = fetch_poll(request, school, poll_id)
-    if not polls.is_official(request.user, poll.session.school):
+    if not voters.is_official(request.user, poll.session.school):
         raise PermissionDenied
     if request.method == "POST":
         try:
@@ -309,8 +333,9 @@ def sign(request, school: str, poll_id: int):
         {
             "poll": poll,
             "result": poll_result(poll) if closed else None,
+            "pending": closed and not results.count_complete(poll),
             "closed": closed,
-            "paper": ballots.paper_state(poll),
+            "paper": results.paper_state(poll),
             "signoffs": poll.signoffs.select_related("scrutineer").order_by("signed_at"),
             "signed": poll.signoffs.filter(scrutineer=request.user).exists(),
         },

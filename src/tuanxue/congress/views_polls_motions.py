@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tuanxue.congress import motions, polls
+from tuanxue.congress import motions, polls, voters
 from tuanxue.congress.models import (
     CongressSession,
     Majority,
@@ -25,6 +25,7 @@ from tuanxue.core.parsing import is_number
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.models import Student
 from tuanxue.org.views import login_required_page
+from tuanxue.selection.models import Application, ApplicationStatus
 
 
 def fetch_session(request, school: str, session_id: int) -> CongressSession:
@@ -54,7 +55,7 @@ def fetch_motion(request, school: str, motion_id: int) -> Motion:
 @login_required_page
 def session_polls(request, school: str, session_id: int):
     session = fetch_session(request, school, session_id)
-    delegate = polls.delegate_of(request.user, session)
+    delegate = voters.delegate_of(request.user, session)
     poll_rows = list(session.polls.order_by("pk"))
     voted = set()
     if delegate is not None:
@@ -71,7 +72,7 @@ def session_polls(request, school: str, session_id: int):
             "polls": [(p, p.pk in voted) for p in poll_rows],
             "motions": session.motions.select_related("proposer__student").order_by("pk"),
             "delegate": delegate,
-            "league": polls.is_league(request.user, session.school),
+            "league": voters.is_league(request.user, session.school),
             "observer": request.viewer.has_school_office(session.school),
             "may_review": motions.may_review(request.user, session),
             "open": PollStatus.OPEN,
@@ -82,7 +83,7 @@ def session_polls(request, school: str, session_id: int):
 @login_required_page
 def motion_new(request, school: str, session_id: int):
     session = fetch_session(request, school, session_id)
-    delegate = polls.delegate_of(request.user, session)
+    delegate = voters.delegate_of(request.user, session)
     reviewer = motions.may_review(request.user, session)
     if delegate is None and not reviewer:
         raise PermissionDenied
@@ -121,9 +122,9 @@ def motion_new(request, school: str, session_id: int):
 def motion_detail(request, school: str, motion_id: int):
     motion = fetch_motion(request, school, motion_id)
     session = motion.session
-    delegate = polls.delegate_of(request.user, session)
+    delegate = voters.delegate_of(request.user, session)
     reviewer = motions.may_review(request.user, session)
-    league = polls.is_league(request.user, session.school)
+    league = voters.is_league(request.user, session.school)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -169,8 +170,6 @@ def motion_detail(request, school: str, motion_id: int):
 
 def _chain_candidates(session) -> dict:
     """The form starts with the candidates the selection chain put forward for this union."""
-    from tuanxue.selection.models import Application, ApplicationStatus
-
     numbers = (
         Application.objects.filter(round__union=session.union, status=ApplicationStatus.CANDIDATE)
         .order_by("student__student_no")
@@ -182,7 +181,7 @@ def _chain_candidates(session) -> dict:
 @login_required_page
 def election_new(request, school: str, session_id: int):
     session = fetch_session(request, school, session_id)
-    if not polls.is_league(request.user, session.school):
+    if not voters.is_league(request.user, session.school):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else _chain_candidates(session)
     if request.method == "POST":

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from tuanxue.core.exports import xlsx_append
 from tuanxue.ledger.selectors import ZERO, assessment_rows
 
 CATEGORY_ZH = {
@@ -39,7 +40,7 @@ def assessment_workbook(students, *, title: str) -> bytes:
     header = ["学号", "姓名", "班级"]
     header += [column_title(cat, unit) for cat, unit in columns]
     header += [column_title(cat, unit, certified=True) for cat, unit in columns]
-    sheet.append(header)
+    xlsx_append(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
@@ -47,7 +48,7 @@ def assessment_workbook(students, *, title: str) -> bytes:
         values = [student.student_no, student.name, student.class_group.name]
         values += [float(row.totals.get(key, ZERO)) for key in columns]
         values += [float(row.certified.get(key, ZERO)) for key in columns]
-        sheet.append(values)
+        xlsx_append(sheet, values)
     for index, _ in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = 14 if index > 3 else 16
     sheet.freeze_panes = "D2"
