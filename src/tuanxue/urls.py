@@ -7,7 +7,7 @@ from tuanxue.org.views import home
 
 urlpatterns = [
     # Django's admin is not used: the people pages manage a school (roles, staff, accounts).
-    re_path(r"^admin(/.*)?$", RedirectView.as_view(pattern_name="home", permanent=False)),
+    re_path(r"^admin(?:/.*)?$", RedirectView.as_view(pattern_name="home", permanent=False)),
     *password_urlpatterns,
     path("api/v1/", include("tuanxue.api")),
     *auth_urlpatterns,

@@ -82,7 +82,7 @@ class GrantForm(forms.Form):
 
 
 class CreateAccountsForm(forms.Form):
-    PEOPLE = [("students", _("Students")), ("staff", _("Staff"))]
+    PEOPLE = [("students", _("Students")), ("staff", _("Teachers and staff"))]
     people = forms.ChoiceField(label=_("For"), choices=PEOPLE, widget=forms.RadioSelect)
     college = forms.ModelChoiceField(
         label=_("College"), queryset=College.objects.none(), required=False

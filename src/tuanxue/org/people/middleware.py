@@ -1,8 +1,10 @@
 """An account with an initial or reset password goes to the password-change page first.
 
-The answer is kept in the session per (user, password hash), so it costs one query per login,
-not one per request. The API with tokens has no session and is not affected; a session call to
-the API gets a 403 until the password is changed.
+The answer is found once, at login (``remember_on_login``, connected to ``user_logged_in``), and
+kept in the session with a fingerprint of the password hash, so pages cost no extra query. A
+session from before that (or whose password hash changed) is checked once on its next request.
+The API with tokens has no session and is not affected; a session call to the API gets a 403
+until the password is changed.
 """
 
 from __future__ import annotations
@@ -35,8 +37,15 @@ def needs_change(request) -> bool:
     return answer
 
 
+def remember_on_login(sender, request, user, **kwargs) -> None:
+    """The login hook: one query per login."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = [_fingerprint(user), must_change_password(user)]
+
+
 def forget(request) -> None:
-    request.session.pop(SESSION_KEY, None)
+    """After the owner changed their password in this session."""
+    request.session[SESSION_KEY] = [_fingerprint(request.user), False]
 
 
 class ForcePasswordChangeMiddleware:

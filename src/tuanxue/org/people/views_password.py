@@ -53,9 +53,28 @@ class StaffEmailResetForm(auth_forms.PasswordResetForm):
         ids |= set(User.objects.filter(email__iexact=email).values_list("pk", flat=True))
         for user in User.objects.filter(pk__in=ids, is_active=True):
             if user.has_usable_password():
-                if not user.email:
-                    user.email = email
                 yield user
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        # An account without an e-mail of its own was found by its staff record's address,
+        # which is the one typed in (the account itself is left as it is: the link's token
+        # depends on it).
+        super().send_mail(
+            subject_template_name,
+            email_template_name,
+            context,
+            from_email,
+            to_email or self.cleaned_data["email"].strip().lower(),
+            html_email_template_name,
+        )
 
 
 class EmailResetMixin:
