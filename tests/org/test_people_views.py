@@ -293,7 +293,7 @@ def test_link_on_the_page_refuses_a_linked_record(client, kit):
     get_user_model().objects.create_user("teacher-y", password="x")
     response = client.post(url, {"link-username": "teacher-y", "link-number": "T5"})
     assert response.status_code == 400
-    assert "甲" in response.context["link_form"].non_field_errors()[0]
+    assert "甲" in response.context["link_form"].errors["number"][0]
 
 
 # -- first login -----------------------------------------------------------------------------
@@ -363,3 +363,54 @@ def test_email_reset_uses_the_staff_email(client, kit, settings):
     assert AuditEvent.objects.filter(action="org.account.password_email_reset").exists()
     client.post(reverse("password_reset"), {"email": "nobody@example.edu.cn"})
     assert len(mail.outbox) == 1
+
+
+def test_people_link_in_the_menu_for_offices_only(client, kit):
+    roles_url = reverse("people:roles", args=[kit.school.code])
+    client.force_login(kit.user(role=Role.SCHOOL_LEAGUE))
+    home = reverse("org:school_home", args=[kit.school.code])
+    assert roles_url in client.get(home).content.decode()
+    client.force_login(kit.user(student=True))
+    assert roles_url not in client.get(home).content.decode()
+
+
+def test_password_page_needs_a_login_and_is_open_to_everyone_logged_in(client, kit):
+    response = client.get(reverse("password_change"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    client.force_login(kit.user(student=True))
+    page = client.get(reverse("password_change"))
+    assert page.status_code == 200 and not page.context["forced"]
+
+
+def test_api_with_a_token_is_not_held_back(client, kit):
+    from tuanxue.core import tokens
+
+    kit.student()
+    result = accounts.accounts_create(actor=None, school=kit.school, people="students")
+    user = get_user_model().objects.get(username=result.logins[0].username)
+    _token, key = tokens.token_create(actor=None, user=user, name="timetable")
+    response = client.get("/api/v1/schools", headers={"authorization": f"Bearer {key}"})
+    assert response.status_code == 200
+    assert [s["code"] for s in response.json()] == [kit.school.code]
+    # With a session instead, the API waits for the new password.
+    client.login(username=user.username, password=result.logins[0].password)
+    assert client.get("/api/v1/schools").status_code == 403
+
+
+def test_class_of_another_college_is_named_on_the_field(client, kit):
+    client.force_login(kit.user(role=Role.SCHOOL_LEAGUE))
+    student_user = get_user_model().objects.create_user("s9", password="x")
+    kit.student(user=student_user)
+    _, other_class = second_college(kit)
+    response = client.post(
+        urls(kit)["roles"],
+        {
+            "person": "s9",
+            "role": Role.LEAGUE_BRANCH,
+            "college": kit.college.pk,
+            "class_name": other_class.name,
+        },
+    )
+    assert response.status_code == 200
+    assert other_class.name in response.context["form"].errors["class_name"][0]
+    assert not RoleGrant.objects.filter(user=student_user).exists()

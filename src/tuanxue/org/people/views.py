@@ -34,6 +34,15 @@ from tuanxue.org.views import login_required_page
 PAGE_SIZE = 50
 
 
+# Services name model fields; the forms name what the user typed.
+FORM_FIELD = {"class_group": "class_name", "user": "person", "record": "number"}
+
+
+def _refuse(form, exc: DomainError) -> None:
+    exc.field = FORM_FIELD.get(exc.field, exc.field)
+    refuse_form(form, exc)
+
+
 def _school(request, code: str, may_see) -> object:
     school = get_school_for_viewer(code, request.viewer)
     if not may_see(request.viewer, school):
@@ -83,7 +92,7 @@ def _staff_form_page(request, school_obj, person: StaffPerson | None):
                 person = services.staff_update(actor=request.user, person=person, **data)
                 messages.success(request, _("Saved %(name)s.") % {"name": person.name})
         except DomainError as exc:
-            refuse_form(form, exc)
+            _refuse(form, exc)
         else:
             return redirect("people:staff", school=school_obj.code)
     return render(
@@ -162,7 +171,7 @@ def roles(request, school: str):
                     class_group=data["class_group"],
                 )
             except DomainError as exc:
-                refuse_form(form, exc)
+                _refuse(form, exc)
             else:
                 messages.success(
                     request,
@@ -299,7 +308,7 @@ def accounts_create(request, school: str):
                 class_group=data["class_group"] if data["people"] == "students" else None,
             )
         except DomainError as exc:
-            refuse_form(form, exc)
+            _refuse(form, exc)
         else:
             if result.created:
                 return _workbook_response(school_obj, result)
@@ -344,7 +353,7 @@ def account_reset(request, school: str):
                 actor=request.user, school=school_obj, user=user
             )
         except DomainError as exc:
-            refuse_form(form, exc)
+            _refuse(form, exc)
         else:
             response = _accounts_page(
                 request,
@@ -375,7 +384,7 @@ def account_link(request, school: str):
                 staff=data["staff"],
             )
         except DomainError as exc:
-            refuse_form(form, exc)
+            _refuse(form, exc)
         else:
             messages.success(
                 request,
