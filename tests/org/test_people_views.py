@@ -414,3 +414,31 @@ def test_class_of_another_college_is_named_on_the_field(client, kit):
     assert response.status_code == 200
     assert other_class.name in response.context["form"].errors["class_name"][0]
     assert not RoleGrant.objects.filter(user=student_user).exists()
+
+
+def test_staff_import_on_the_upload_page(client, kit, settings, tmp_path):
+    from tests.org.test_imports import write_xlsx
+    from tuanxue.org.models import ImportJob, ImportStatus
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(kit.user(role=Role.STUDENT_AFFAIRS))
+    path = write_xlsx(
+        tmp_path / "staff.xlsx",
+        ["工号", "姓名", "部门", "手机", "邮箱"],
+        [["T1", "刘老师", "校团委", "13800000001", "liu@example.edu.cn"]],
+    )
+    imports = reverse("org:imports", args=[kit.school.code])
+    assert "工号" in client.get(imports).content.decode()
+    with open(path, "rb") as handle:
+        response = client.post(imports, {"kind": "staff", "file": handle})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and job.status == ImportStatus.PREVIEWED
+    detail = client.get(reverse("org:import_detail", args=[kit.school.code, job.pk]))
+    from tuanxue.org.views_imports import COUNT_LABELS
+
+    keys = ("staff_created", "staff_updated", "staff_unchanged")
+    assert detail.context["counts"] == [
+        (COUNT_LABELS[k], n) for k, n in zip(keys, (1, 0, 0), strict=True)
+    ]
+    client.post(reverse("org:import_confirm", args=[kit.school.code, job.pk]))
+    assert StaffPerson.objects.get(staff_no="T1").email == "liu@example.edu.cn"
