@@ -347,3 +347,21 @@ def test_reset_refuses_superusers_and_other_colleges(kit, other_kit):
     accounts.password_reset_by_office(
         actor=college_league, school=kit.school, user=kit.user(student=True)
     )
+
+
+def test_college_league_cannot_take_over_a_school_office(kit):
+    """A college teacher who also holds a school role is out of the college committee's reach."""
+    college_league = kit.user(role=Role.COLLEGE_LEAGUE)
+    teacher = staff_user(kit, college=kit.college)
+    services.role_grant_give(actor=None, school=kit.school, user=teacher, role=Role.SCHOOL_LEAGUE)
+    with pytest.raises(DomainError) as caught:
+        accounts.password_reset_by_office(actor=college_league, school=kit.school, user=teacher)
+    assert caught.value.code == "forbidden"
+    with pytest.raises(DomainError) as caught:
+        accounts.account_link(
+            actor=college_league, school=kit.school, user=teacher, student=kit.student()
+        )
+    assert caught.value.code == "forbidden"
+    assert accounts.password_reset_by_office(
+        actor=kit.user(role=Role.SCHOOL_LEAGUE), school=kit.school, user=teacher
+    )

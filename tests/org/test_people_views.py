@@ -442,3 +442,28 @@ def test_staff_import_on_the_upload_page(client, kit, settings, tmp_path):
     ]
     client.post(reverse("org:import_confirm", args=[kit.school.code, job.pk]))
     assert StaffPerson.objects.get(staff_no="T1").email == "liu@example.edu.cn"
+
+
+@pytest.mark.parametrize("role", [None, Role.STUDENT_AFFAIRS, Role.COLLEGE_PARTY])
+def test_read_only_roles_cannot_revoke_or_edit_staff(client, kit, role):
+    grant = RoleGrant.objects.create(
+        user=staff_user(kit), role=Role.SCHOOL_PARTY, school=kit.school
+    )
+    person = StaffPerson.objects.create(school=kit.school, staff_no="T1", name="甲", unit="教务处")
+    client.force_login(kit.user(role=role) if role else kit.user(student=True))
+    revoke = reverse("people:role_revoke", args=[kit.school.code, grant.pk])
+    assert client.post(revoke).status_code == 403
+    edit = reverse("people:staff_edit", args=[kit.school.code, person.pk])
+    expected = 200 if role == Role.STUDENT_AFFAIRS else 403
+    assert client.get(edit).status_code == expected
+    grant.refresh_from_db()
+    assert grant.revoked_at is None
+
+
+def test_college_league_cannot_revoke_a_school_role(client, kit):
+    grant = RoleGrant.objects.create(
+        user=staff_user(kit), role=Role.SCHOOL_PARTY, school=kit.school
+    )
+    client.force_login(kit.user(role=Role.COLLEGE_LEAGUE))
+    revoke = reverse("people:role_revoke", args=[kit.school.code, grant.pk])
+    assert client.post(revoke).status_code == 403

@@ -283,7 +283,14 @@ def account_link(
         viewer = build_viewer(actor)
         allowed = rules.account_colleges(viewer, school)
         if not rules.may_manage_accounts(viewer, school) or (
-            allowed is not None and (student is None or student.college_id not in allowed)
+            allowed is not None
+            and (
+                student is None
+                or student.college_id not in allowed
+                or StaffPerson.objects.filter(user=user).exists()
+                or Student.objects.filter(user=user).exclude(college_id__in=allowed).exists()
+                or not _holds_only_grantable(viewer, user)
+            )
         ):
             raise forbidden()
     if user.is_superuser:
@@ -329,6 +336,20 @@ def account_link(
 # -- passwords -------------------------------------------------------------------------------
 
 
+def _holds_only_grantable(viewer, user) -> bool:
+    """A college League committee acts on an account only when every role it holds is one the
+    committee itself could give: never on a school office's account."""
+    from tuanxue.org.people.services import grant_college_id
+
+    grants = RoleGrant.objects.filter(user=user, revoked_at__isnull=True).select_related(
+        "school", "class_group"
+    )
+    return all(
+        g.school is not None and rules.may_grant(viewer, g.school, g.role, grant_college_id(g))
+        for g in grants
+    )
+
+
 def password_reset_by_office(*, actor, school: School, user) -> str:
     """A new one-time password for a user of the school, returned once; the owner must change
     it at the next login. The League committee resets anyone in the school, a college League
@@ -345,7 +366,9 @@ def password_reset_by_office(*, actor, school: School, user) -> str:
         allowed = rules.account_colleges(viewer, school)
         if not rules.may_manage_accounts(viewer, school):
             raise forbidden()
-        if allowed is not None and record_college_id(user) not in allowed:
+        if allowed is not None and (
+            record_college_id(user) not in allowed or not _holds_only_grantable(viewer, user)
+        ):
             raise forbidden()
     raw = one_time_password()
     User = get_user_model()
