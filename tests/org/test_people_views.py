@@ -186,6 +186,7 @@ def test_college_teacher_grants_a_class_secretary(client, kit):
     assert response.status_code == 302
     assert RoleGrant.objects.filter(user=student_user, class_group=kit.class_group).exists()
     _, other_class = second_college(kit)
+    assert list(client.get(page).context["class_names"]) == [kit.class_group.name]
     response = client.post(
         page, {"person": "2001001", "role": Role.LEAGUE_BRANCH, "class_name": other_class.name}
     )

@@ -55,6 +55,7 @@ class GrantForm(forms.Form):
         max_length=80,
         required=False,
         help_text=_("For a League branch secretary"),
+        widget=forms.TextInput(attrs={"list": "class-names", "autocomplete": "off"}),
     )
 
     def __init__(self, *args, school, roles, colleges, **kwargs):

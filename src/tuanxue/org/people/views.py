@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.org.access import get_school_for_viewer
-from tuanxue.org.models import College, RoleGrant, StaffPerson
+from tuanxue.org.models import ClassGroup, College, RoleGrant, StaffPerson
 from tuanxue.org.people import accounts, rules, selectors, services
 from tuanxue.org.people.forms import (
     CreateAccountsForm,
@@ -209,6 +209,13 @@ def roles(request, school: str):
             "q": query,
             "candidates": candidates,
             "may_manage": may_manage,
+            "class_names": (
+                ClassGroup.objects.filter(college__in=colleges)
+                .order_by("name")
+                .values_list("name", flat=True)
+                if may_manage
+                else []
+            ),
         },
     )
 
