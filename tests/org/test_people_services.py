@@ -155,10 +155,23 @@ def test_scopes_are_checked(kit, other_kit):
             services.role_grant_give(actor=None, school=kit.school, user=user, **kwargs)
         assert caught.value.field == field, kwargs
     assert not RoleGrant.objects.filter(user=user).exists()
+    with pytest.raises(DomainError) as caught:
+        services.role_grant_give(
+            actor=None,
+            school=kit.school,
+            user=user,
+            role=Role.LEAGUE_BRANCH,
+            class_group=other_class,
+        )
+    assert caught.value.field == "user"  # a teacher is not one of the class's students
+    secretary = get_user_model().objects.create_user("secretary", password="x")
+    kit.student(
+        user=secretary, college=other_college, major=other_class.major, class_group=other_class
+    )
     grant = services.role_grant_give(
         actor=None,
         school=kit.school,
-        user=user,
+        user=secretary,
         role=Role.LEAGUE_BRANCH,
         college=other_college,
         class_group=other_class,

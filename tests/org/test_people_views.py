@@ -468,3 +468,15 @@ def test_college_league_cannot_revoke_a_school_role(client, kit):
     client.force_login(kit.user(role=Role.COLLEGE_LEAGUE))
     revoke = reverse("people:role_revoke", args=[kit.school.code, grant.pk])
     assert client.post(revoke).status_code == 403
+
+
+def test_roles_list_has_bounded_queries(client, kit, django_assert_max_num_queries):
+    for n in range(15):
+        user = staff_user(kit, name=f"老师{n}")
+        RoleGrant.objects.create(
+            user=user, role=Role.COLLEGE_PARTY, school=kit.school, college=kit.college
+        )
+    client.force_login(kit.user(role=Role.SCHOOL_LEAGUE))
+    with django_assert_max_num_queries(14):
+        response = client.get(urls(kit)["roles"])
+    assert response.status_code == 200 and len(response.context["rows"]) == 16

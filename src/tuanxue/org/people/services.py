@@ -250,6 +250,18 @@ def role_grant_give(
             % {"user": user.get_username()},
             field="user",
         )
+    if (
+        class_group is not None
+        and not Student.objects.filter(user=user, class_group=class_group).exists()
+    ):
+        raise DomainError(
+            _(
+                "%(user)s is not a student of class %(class)s; a League branch secretary is one "
+                "of the class's students."
+            )
+            % {"user": user.get_username(), "class": class_group.name},
+            field="user",
+        )
     duplicate = DomainError(
         _("%(user)s already holds this role there.") % {"user": user.get_username()},
         field="role",
