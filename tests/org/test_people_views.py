@@ -480,3 +480,15 @@ def test_roles_list_has_bounded_queries(client, kit, django_assert_max_num_queri
     with django_assert_max_num_queries(14):
         response = client.get(urls(kit)["roles"])
     assert response.status_code == 200 and len(response.context["rows"]) == 16
+
+
+def test_a_very_large_run_is_sent_to_the_command(client, kit, settings):
+    settings.ACCOUNTS_PAGE_LIMIT = 2
+    for _ in range(3):
+        kit.student()
+    client.force_login(kit.user(role=Role.SCHOOL_LEAGUE))
+    url = reverse("people:accounts_create", args=[kit.school.code])
+    response = client.post(url, {"people": "students"})
+    assert response.status_code == 400
+    assert "tuanxue accounts create" in response.context["create_form"].errors["college"][0]
+    assert not Student.objects.filter(user__isnull=False).exists()

@@ -133,9 +133,11 @@ def accounts_create(
     people: str,
     college: College | None = None,
     class_group: ClassGroup | None = None,
+    limit: int | None = None,
 ) -> AccountsResult:
     """Logins for every student (in a college or class) or every staff member who has none.
 
+    ``limit`` (the page's) refuses a run larger than a web request should take.
     The username is the student or staff number; the account is linked to the record, given a
     one-time password and marked to change it at first login. A number already used as another
     account's username is skipped and reported, never linked blindly.
@@ -169,6 +171,15 @@ def accounts_create(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        if limit is not None and len(ids) > limit:
+            raise DomainError(
+                _(
+                    "%(count)s people here have no login, more than %(limit)s at once: choose a "
+                    "college or a class, or use the command tuanxue accounts create."
+                )
+                % {"count": len(ids), "limit": limit},
+                field="college",
+            )
         records = list(model.objects.filter(pk__in=ids).select_related(*related).order_by(*order))
         numbers = [getattr(r, number_field) for r in records]
         taken = set(User.objects.filter(username__in=numbers).values_list("username", flat=True))

@@ -6,6 +6,7 @@ change it, get 403.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -313,6 +314,7 @@ def accounts_create(request, school: str):
                 people=data["people"],
                 college=data["college"] if data["people"] == "students" else None,
                 class_group=data["class_group"] if data["people"] == "students" else None,
+                limit=settings.ACCOUNTS_PAGE_LIMIT,
             )
         except DomainError as exc:
             _refuse(form, exc)
