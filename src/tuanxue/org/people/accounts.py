@@ -320,7 +320,12 @@ def account_link(
         old_staff = StaffPerson.objects.filter(user=user).first()
         Student.objects.filter(user=user).update(user=None)
         StaffPerson.objects.filter(user=user).update(user=None)
-        linked = model.objects.filter(pk=record.pk, user__isnull=True).update(user=user)
+        try:
+            with transaction.atomic():
+                linked = model.objects.filter(pk=record.pk, user__isnull=True).update(user=user)
+        except IntegrityError:
+            # The account was linked to another record at the same moment.
+            linked = 0
         if linked != 1:
             raise DomainError(
                 _("%(record)s is already linked to another account.") % {"record": locked},
