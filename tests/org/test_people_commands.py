@@ -285,3 +285,8 @@ def test_import_staff_missing_column_is_named(kit, keep_connection, tmp_path):
     path = write_xlsx(tmp_path / "s.xlsx", ["工号", "姓名", "部门"], [["T1", "甲", "教务处"]])
     code, _, err = exit_code("import", "staff", str(path), "--school", "tst")
     assert code == 2 and "手机" in err
+
+
+def test_role_list_of_an_empty_school_says_how_to_start(kit):
+    out, _ = run("role", "list", "--school", "tst")
+    assert "tuanxue role grant" in out and kit.school.name in out
