@@ -74,6 +74,14 @@ def must_change_password(user) -> bool:
 
 # -- creating logins in bulk -----------------------------------------------------------------
 
+# Values per IN (...) query: well under SQLite's limit on variables, whatever the school's size.
+CHUNK = 2000
+
+
+def chunks(values: list[str]):
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
 
 @dataclass
 class IssuedLogin:
@@ -180,9 +188,19 @@ def accounts_create(
                 % {"count": len(ids), "limit": limit},
                 field="college",
             )
-        records = list(model.objects.filter(pk__in=ids).select_related(*related).order_by(*order))
+        # The same rows, now locked: read them with their class, in the workbook's order.
+        locked = set(ids)
+        records = [
+            r
+            for r in model.objects.filter(scope, user__isnull=True)
+            .select_related(*related)
+            .order_by(*order)
+            if r.pk in locked
+        ]
         numbers = [getattr(r, number_field) for r in records]
-        taken = set(User.objects.filter(username__in=numbers).values_list("username", flat=True))
+        taken = set()
+        for chunk in chunks(numbers):
+            taken |= set(User.objects.filter(username__in=chunk).values_list("username", flat=True))
         fresh = []
         for record in records:
             number = getattr(record, number_field)
@@ -205,9 +223,9 @@ def accounts_create(
             raise DomainError(
                 _("Another run created some of these accounts at the same time; try again.")
             ) from exc
-        users = {
-            u.username: u for u in User.objects.filter(username__in=[u.username for _, u in fresh])
-        }
+        users = {}
+        for chunk in chunks([u.username for _, u in fresh]):
+            users.update({u.username: u for u in User.objects.filter(username__in=chunk)})
         for record, user in fresh:
             record.user = users[user.username]
         model.objects.bulk_update([r for r, _ in fresh], ["user"], batch_size=500)
