@@ -111,7 +111,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 # Logins created at once on the accounts page (about 2 ms each); more goes through the command.
-ACCOUNTS_PAGE_LIMIT = env_int("ACCOUNTS_PAGE_LIMIT", 5000)
+ACCOUNTS_PAGE_LIMIT = env_int("ACCOUNTS_PAGE_LIMIT", 3000)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
