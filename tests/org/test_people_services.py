@@ -96,11 +96,10 @@ def test_only_registry_managers_edit_staff(kit):
 
 
 def test_granted_teacher_sees_the_school_and_the_grant_is_audited(kit):
-    teacher = staff_user(kit)
-    # A staff record is enough to belong to the school; the role makes them the committee.
-    StaffPerson.objects.filter(user=teacher).update(user=None)
     grantee = staff_user(kit, name="周老师")
-    assert build_viewer(grantee).school == kit.school
+    # The staff record puts the teacher in the school; the role makes them the committee.
+    before = build_viewer(grantee)
+    assert before.school == kit.school and not before.may_manage
     grant = services.role_grant_give(
         actor=None, school=kit.school, user=grantee, role=Role.SCHOOL_LEAGUE
     )
