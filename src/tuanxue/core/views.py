@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -53,7 +54,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "cas_enabled": cas.enabled()}
+        return {
+            **super().get_context_data(**kwargs),
+            "cas_enabled": cas.enabled(),
+            "email_reset": bool(settings.EMAIL_HOST),
+        }
 
 
 class TokenForm(forms.Form):

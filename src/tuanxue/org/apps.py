@@ -8,9 +8,13 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from tuanxue.core.cas import register_campus_lookup
         from tuanxue.core.tenancy import register_school_of
         from tuanxue.org.access import build_viewer, user_for_campus_id
+        from tuanxue.org.people.middleware import remember_on_login
 
         register_school_of(lambda user: build_viewer(user).school)
         register_campus_lookup(user_for_campus_id)
+        user_logged_in.connect(remember_on_login, dispatch_uid="tuanxue_password_state")

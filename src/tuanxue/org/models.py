@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from tuanxue.core.models import School, Semester
@@ -158,6 +159,8 @@ class StaffPerson(models.Model):
     name = models.CharField(_("name"), max_length=50)
     unit = models.CharField(_("unit"), max_length=80, help_text="校团委, 党委学生工作部, 教务处…")
     position = models.CharField(_("position"), max_length=80, blank=True)
+    phone = models.CharField(_("mobile"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
     college = models.ForeignKey(
         College, on_delete=models.SET_NULL, null=True, blank=True, related_name="staff"
     )
@@ -375,6 +378,18 @@ class RoleGrant(models.Model):
                 condition=Q(school__isnull=False) | Q(role="federation"),
                 name="grant_has_school",
             ),
+            # One open grant per user, role and scope: two identical grants at once leave one.
+            models.UniqueConstraint(
+                models.F("user"),
+                models.F("role"),
+                Coalesce("school", 0),
+                Coalesce("college", 0),
+                Coalesce("class_group", 0),
+                Coalesce("union", 0),
+                Coalesce("body", 0),
+                condition=Q(revoked_at__isnull=True),
+                name="one_open_grant_per_scope",
+            ),
         ]
         verbose_name = _("role grant")
         verbose_name_plural = _("role grants")
@@ -418,6 +433,7 @@ class ImportKind(models.TextChoices):
     STUDENTS = "students", _("students")
     RECORDS = "records", _("academic records")
     MEMBERSHIPS = "memberships", _("union memberships")
+    STAFF = "staff", _("staff")
 
 
 class ImportStatus(models.TextChoices):
@@ -452,3 +468,27 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.filename}"
+
+
+class PasswordReason(models.TextChoices):
+    INITIAL = "initial", _("initial password")
+    RESET = "reset", _("reset by the League committee")
+
+
+class AccountState(models.Model):
+    """An account whose password was set by someone else (an initial or a reset password): its
+    owner must choose a new one before using any page. The row is cleared when they do."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_state"
+    )
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    reason = models.CharField(_("reason"), max_length=12, choices=PasswordReason.choices)
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("account state")
+        verbose_name_plural = _("account states")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.reason}"

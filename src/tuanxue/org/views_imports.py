@@ -23,6 +23,7 @@ from tuanxue.org.imports import (
     import_job_create,
     memberships,
     records,
+    staff,
     students,
 )
 from tuanxue.org.imports.common import ImportRefused
@@ -47,6 +48,9 @@ COUNT_LABELS = {
     "memberships_updated": gettext_lazy("posts closed or corrected"),
     "memberships_unchanged": gettext_lazy("posts unchanged"),
     "departments_created": gettext_lazy("new departments"),
+    "staff_created": gettext_lazy("new staff"),
+    "staff_updated": gettext_lazy("staff updated"),
+    "staff_unchanged": gettext_lazy("staff unchanged"),
 }
 
 KIND_HELP = [
@@ -77,6 +81,16 @@ KIND_HELP = [
             "组织 is 校学生会 or a college's union (such as 信息学院学生会); 部门 is 主席团 or a "
             "department, created if new; 职务 is 执行主席, 主席团成员, 主席, 副主席, 部长, 副部长, "
             "干事 or 工作人员; dates look like 2020-09-01."
+        ),
+    ),
+    (
+        ImportKind.STAFF,
+        staff.REQUIRED,
+        staff.OPTIONAL,
+        gettext_lazy(
+            "Teachers and officers: 部门 is their unit (校团委, 党委学生工作部, a college…); 手机 is "
+            "a mobile number or an office line; 邮箱 is used for password reset by e-mail. A "
+            "person already in the registry (same 工号) is updated."
         ),
     ),
 ]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
-from tuanxue.org.imports import memberships, records, students
+from tuanxue.org.imports import memberships, records, staff, students
 from tuanxue.org.imports.common import ImportRefused, Plan, Progress, RowError, sort_errors
 from tuanxue.org.imports.reading import read_table
 from tuanxue.org.models import ImportJob, ImportKind, ImportStatus
@@ -32,6 +32,7 @@ CHECKERS = {
     ImportKind.STUDENTS: students.check,
     ImportKind.RECORDS: records.check,
     ImportKind.MEMBERSHIPS: memberships.check,
+    ImportKind.STAFF: staff.check,
 }
 
 
