@@ -183,7 +183,9 @@ def test_cards_pdf_opens_and_has_the_names(hall, client):
     for delegate in hall.delegates:
         assert delegate.student.name in text
     html = client.get(page_url(hall, "cards", ())).content.decode()
-    assert html.count('class="dcard"') == 3 and 'class="segno"' in html and "page-break-after" in html
+    assert (
+        html.count('class="dcard"') == 3 and 'class="segno"' in html and "page-break-after" in html
+    )
     assert checkin.card_path(hall.delegates[0]) in checkin.card_url(hall.delegates[0])
 
 

@@ -31,6 +31,7 @@ def _codes_in_source() -> set[str]:
                 isinstance(node, ast.Constant)
                 and isinstance(node.value, str)
                 and CODE.match(node.value)
+                and not node.value.endswith("_")  # the start of an f-string, listed below
                 and node.value not in model_labels
             ):
                 found.add(node.value)
@@ -40,6 +41,7 @@ def _codes_in_source() -> set[str]:
 def test_every_event_code_in_the_source_has_a_sentence():
     known = auditlog.known_kinds()
     codes = _codes_in_source() | {f"org.import.{kind}" for kind in ImportKind.values}
+    codes |= {f"org.account.password_{how}" for how in ("changed", "email_reset")}
     assert len(codes) > 80
     assert sorted(codes - known.keys()) == []
 

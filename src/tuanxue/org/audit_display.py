@@ -26,6 +26,16 @@ auditlog.kinds(
         "org.import.memberships": _("%(actor)s imported the union posts %(target)s"),
         "org.import.cancelled": _("%(actor)s cancelled the import %(target)s"),
         "org.demo.built": _("%(actor)s built the demo school %(target)s"),
+        "org.import.staff": _("%(actor)s imported the staff list %(target)s"),
+        "org.staff.created": _("%(actor)s added the staff member %(target)s"),
+        "org.staff.updated": _("%(actor)s edited the staff member %(target)s"),
+        "org.accounts.created": _("%(actor)s created logins in %(target)s"),
+        "org.account.linked": _("%(actor)s linked the account %(target)s to its record"),
+        "org.account.password_reset": _("%(actor)s reset the password of %(target)s"),
+        "org.account.password_changed": _("%(actor)s changed the password of %(target)s"),
+        "org.account.password_email_reset": _(
+            "%(actor)s set a new password for %(target)s through the e-mailed link"
+        ),
     }
 )
 auditlog.link("org.college", "org:college")
