@@ -210,7 +210,7 @@ def test_malformed_fields_are_refused(kit, tmp_path):
         student_row(1, grade="21"),
         student_row(2, grade=1850),
         student_row(3, phone="1234"),
-        student_row(4, status="党员"),
+        student_row(4, status="入党积极分子"),
         student_row(5, name="名" * 51),
     ]
     path = write_xlsx(tmp_path / "bad.xlsx", STUDENT_HEADERS, rows)

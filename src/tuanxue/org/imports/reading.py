@@ -16,6 +16,13 @@ from tuanxue.org.imports.common import (
     Table,
     normalise_header,
 )
+from tuanxue.org.imports.limits import (
+    max_rows,
+    not_xlsx,
+    too_many_cells,
+    too_many_rows,
+    xlsx_limits,
+)
 
 EXTENSIONS = (".xlsx", ".csv")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -90,38 +97,45 @@ def _has_content(row: tuple) -> bool:
 
 
 def _xlsx_rows(data: bytes, progress: Progress | None) -> list[tuple[int, tuple]]:
-    import openpyxl
+    """Every row of the active sheet, numbered as Excel numbers them.
 
-    not_xlsx = ImportRefused(
-        [RowError(None, _("The file is not a readable .xlsx workbook; save it again as .xlsx"))]
-    )
+    The package is inspected first (``xlsx_limits``): its unpacked size, and the sheet's rows and
+    columns counted while streaming its XML, so an oversized sheet is refused before python-calamine
+    builds it in memory.
+    """
+    from python_calamine import CalamineWorkbook
+
     if not data.startswith(ZIP_MAGIC):
-        raise not_xlsx
+        raise not_xlsx()
+    shape = xlsx_limits(data, progress)
     try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-        )
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise not_xlsx from exc
+        workbook = CalamineWorkbook.from_object(io.BytesIO(data))
+    except Exception as exc:  # calamine raises several types for a damaged file
+        raise not_xlsx() from exc
     try:
-        sheet = workbook.active if workbook.active is not None else workbook.worksheets[0]
-        # The stored size is only an estimate (some writers leave it out); 0 means unknown.
-        total = sheet.max_row if (sheet.max_row or 0) > 1 else 0
-        # Some programs write a wrong <dimension>; read every row the sheet really has.
-        sheet.reset_dimensions()
+        if not workbook.sheet_names:
+            return []
+        index = shape.sheet_index if shape.sheet_index < len(workbook.sheet_names) else 0
+        sheet = workbook.get_sheet_by_index(index)
+        start = sheet.start
+        if start is None:
+            return []
+        first = start[0] + 1
+        total = sheet.height
+        step = max(total // 100, 1)
         rows = []
-        step = max(total // 100, 1) if total else UNKNOWN_STEP
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, values))
-            if progress is not None and number % step == 0:
-                progress("read", number, max(total, number) if total else 0)
+        for offset, values in enumerate(sheet.iter_rows()):
+            if _has_content(values):
+                rows.append((first + offset, tuple(values)))
+            if progress is not None and offset % step == 0:
+                progress("read", offset, total)
         if progress is not None:
             progress("read", len(rows), len(rows))
         return rows
     except ImportRefused:
         raise
     except Exception as exc:
-        raise not_xlsx from exc
+        raise not_xlsx() from exc
     finally:
         workbook.close()
 
@@ -160,18 +174,29 @@ def _csv_rows(data: bytes, progress: Progress | None) -> list[tuple[int, tuple]]
     total = text.count("\n") + 1
     step = max(total // 100, 1)
     rows = []
+    limit_rows = max_rows() + 1  # the header row too
+    limit_cells = settings.IMPORT_MAX_CELLS
+    cells = 0
+    number = 0
     try:
         for number, values in enumerate(reader, start=1):
+            if not _has_content(values):
+                continue
             rows.append((number, tuple(values)))
+            cells += len(values)
+            if len(rows) > limit_rows:
+                raise too_many_rows()
+            if cells > limit_cells:
+                raise too_many_cells(number, max(len(v) for _n, v in rows))
             if progress is not None and number % step == 0:
                 progress("read", number, max(total, number))
     except csv.Error as exc:
         raise ImportRefused(
             [
                 RowError(
-                    len(rows) + 1,
+                    number + 1,
                     _("Row %(row)s: the CSV cannot be read: %(reason)s")
-                    % {"row": len(rows) + 1, "reason": str(exc)},
+                    % {"row": number + 1, "reason": str(exc)},
                 )
             ]
         ) from exc

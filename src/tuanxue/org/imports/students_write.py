@@ -6,10 +6,12 @@ batches with bulk_create / bulk_update.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from tuanxue.core.audit import audit_record
 from tuanxue.core.models import School
 from tuanxue.org import services
+from tuanxue.org.imports.bulk import insert_rows, update_rows
 from tuanxue.org.imports.common import BATCH, Progress
 from tuanxue.org.models import ClassGroup, College, LeagueBranch, Major, Student
 
@@ -52,16 +54,75 @@ class Registry:
             group.college = by_id[group.college_id]
             group.major = majors_by_id[group.major_id]
             classes[group.name] = group
-        students = {s.student_no: s for s in Student.objects.filter(school=school)}
+        students = {
+            s.student_no: s for s in Student.objects.filter(school=school).only(*STUDENT_FIELDS)
+        }
         return cls(colleges=colleges, majors=majors, classes=classes, students=students)
+
+    @cached_property
+    def class_names(self) -> dict[int, ClassGroup]:
+        return {g.pk: g for g in self.classes.values()}
+
+
+STUDENT_FIELDS = (
+    "id",
+    "student_no",
+    "name",
+    "gender",
+    "college_id",
+    "major_id",
+    "class_group_id",
+    "grade",
+    "political_status",
+    "campus",
+    "phone",
+)
+GENDER_TEXT = {"M": "男", "F": "女"}
+POLITICAL_TEXT = {
+    "party": "中共党员",
+    "party_probationary": "中共预备党员",
+    "league": "共青团员",
+    "masses": "群众",
+}
+
+
+def _as_written(student: Student, registry: Registry) -> dict:
+    """A registry student in the spreadsheet's own terms (names and words, not ids or codes)."""
+    group = registry.class_names.get(student.class_group_id)
+    return {
+        "姓名": student.name,
+        "性别": GENDER_TEXT.get(student.gender, student.gender),
+        "学院": group.college.name if group else "",
+        "专业": group.major.name if group else "",
+        "班级": group.name if group else "",
+        "年级": student.grade,
+        "政治面貌": POLITICAL_TEXT.get(student.political_status, student.political_status),
+        "校区": student.campus,
+        "手机": student.phone,
+    }
+
+
+def differences(student: Student, item: StudentRow, registry: Registry) -> dict[str, list]:
+    """Column -> [before, after] for what the row changes (in the spreadsheet's own terms)."""
+    before = _as_written(student, registry)
+    after = {
+        "姓名": item.name,
+        "性别": GENDER_TEXT[item.gender],
+        "学院": item.college,
+        "专业": item.major,
+        "班级": item.class_name,
+        "年级": item.grade,
+        "政治面貌": POLITICAL_TEXT[item.political_status],
+        # A blank optional cell keeps what the registry has.
+        "校区": item.campus or student.campus,
+        "手机": item.phone or student.phone,
+    }
+    return {name: [before[name], value] for name, value in after.items() if before[name] != value}
 
 
 def changes_for(student: Student, item: StudentRow, registry: Registry) -> dict:
-    """Field -> new value for what differs from the registry."""
-    group = registry.classes.get(item.class_name)
-    if group is None:
-        # A class that is only created by this import: the student certainly moves.
-        return {"class_group": item.class_name}
+    """Field -> new value for what differs from the registry (classes must exist by now)."""
+    group = registry.classes[item.class_name]
     wanted = {
         "name": item.name,
         "gender": item.gender,
@@ -71,7 +132,6 @@ def changes_for(student: Student, item: StudentRow, registry: Registry) -> dict:
         "grade": item.grade,
         "political_status": item.political_status,
     }
-    # A blank optional cell keeps what the registry has.
     if item.campus:
         wanted["campus"] = item.campus
     if item.phone:
@@ -128,42 +188,55 @@ def write_students(
             },
         )
     total = len(creates) + len(updates)
-    done = 0
-    for start in range(0, len(creates), BATCH):
-        batch = [_new_student(school, item, registry) for item in creates[start : start + BATCH]]
-        Student.objects.bulk_create(batch)
-        done += len(batch)
+
+    def report(done: int) -> None:
         if progress is not None:
             progress("write", done, total)
-    changed_fields: set[str] = set()
-    changed: list[Student] = []
+
+    insert_rows(
+        Student,
+        NEW_STUDENT_FIELDS,
+        [_new_student(school, item, registry) for item in creates],
+        done=report,
+    )
+    # One UPDATE shape for all: every field an import may set, current values where unchanged.
+    changed = []
     for item in updates:
         student = registry.students[item.student_no]
-        changes = changes_for(student, item, registry)
-        for name, value in changes.items():
+        for name, value in changes_for(student, item, registry).items():
             setattr(student, name, value)
-        changed_fields.update(n.removesuffix("_id") for n in changes)
-        changed.append(student)
-    for start in range(0, len(changed), BATCH):
-        batch = changed[start : start + BATCH]
-        Student.objects.bulk_update(batch, sorted(changed_fields))
-        done += len(batch)
-        if progress is not None:
-            progress("write", done, total)
+        changed.append((student.pk, *(getattr(student, name) for name in UPDATED_FIELDS)))
+    update_rows(Student, UPDATED_FIELDS, changed, done=lambda n: report(len(creates) + n))
 
 
-def _new_student(school: School, item: StudentRow, registry: Registry) -> Student:
+UPDATED_FIELDS = (
+    "name",
+    "gender",
+    "college_id",
+    "major_id",
+    "class_group_id",
+    "grade",
+    "political_status",
+    "campus",
+    "phone",
+)
+NEW_STUDENT_FIELDS = ("school_id", "student_no", *UPDATED_FIELDS, "postgraduate")
+
+
+def _new_student(school: School, item: StudentRow, registry: Registry) -> tuple:
+    """A new student's values in the order of NEW_STUDENT_FIELDS."""
     group = registry.classes[item.class_name]
-    return Student(
-        school=school,
-        student_no=item.student_no,
-        name=item.name,
-        gender=item.gender,
-        college_id=group.college_id,
-        major_id=group.major_id,
-        class_group_id=group.pk,
-        grade=item.grade,
-        political_status=item.political_status,
-        campus=item.campus,
-        phone=item.phone,
+    return (
+        school.pk,
+        item.student_no,
+        item.name,
+        item.gender,
+        group.college_id,
+        group.major_id,
+        group.pk,
+        item.grade,
+        item.political_status,
+        item.campus,
+        item.phone,
+        False,
     )
