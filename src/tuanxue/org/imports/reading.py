@@ -120,15 +120,19 @@ def _xlsx_rows(data: bytes, progress: Progress | None) -> list[tuple[int, tuple]
         start = sheet.start
         if start is None:
             return []
-        first = start[0] + 1
-        total = sheet.height
+        total = start[0] + sheet.height
         step = max(total // 100, 1)
         rows = []
+        yielded = 0
         for offset, values in enumerate(sheet.iter_rows()):
+            yielded += 1
             if _has_content(values):
-                rows.append((first + offset, tuple(values)))
+                rows.append((offset + 1, tuple(values)))
             if progress is not None and offset % step == 0:
                 progress("read", offset, total)
+        if yielded == sheet.height and start[0]:
+            # A reader that starts at the first used row rather than at row 1: renumber.
+            rows = [(number + start[0], values) for number, values in rows]
         if progress is not None:
             progress("read", len(rows), len(rows))
         return rows
