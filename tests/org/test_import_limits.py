@@ -87,7 +87,8 @@ def no_full_read(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the workbook was read in full")
 
-    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_object", refuse)
+    for opener in ("from_object", "from_path", "from_filelike"):
+        monkeypatch.setattr(python_calamine.CalamineWorkbook, opener, refuse)
 
 
 def test_600000_rows_in_a_small_xlsx_are_refused_before_the_sheet_is_built(

@@ -14,7 +14,8 @@ They run inside the caller's transaction and write no audit events (the caller d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 
 from django.db import connection, models
 
@@ -28,34 +29,45 @@ def _columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
     return [fields[name].column for name in names]
 
 
+def _batches(rows: Iterable[tuple]):
+    iterator = iter(rows)
+    while batch := list(islice(iterator, BATCH)):
+        yield batch
+
+
 def insert_rows(
     model: type[models.Model],
     names: Sequence[str],
-    rows: Sequence[tuple],
+    rows: Iterable[tuple],
     *,
     done: Done | None = None,
 ) -> None:
-    """Insert ``rows`` (tuples in the order of ``names``, field attnames) into ``model``'s table."""
-    if not rows:
-        return
+    """Insert ``rows`` (tuples in the order of ``names``, field attnames) into ``model``'s table.
+
+    ``rows`` may be a generator: it is consumed a batch at a time.
+    """
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, names))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # psycopg's own cursor, for COPY
+            written = 0
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for start in range(0, len(rows), BATCH):
-                    for row in rows[start : start + BATCH]:
+                for batch in _batches(rows):
+                    for row in batch:
                         copy.write_row(row)
+                    written += len(batch)
                     if done is not None:
-                        done(min(start + BATCH, len(rows)))
+                        done(written)
             return
         marks = ", ".join(["%s"] * len(names))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
+        written = 0
+        for batch in _batches(rows):
+            cursor.executemany(sql, batch)
+            written += len(batch)
             if done is not None:
-                done(min(start + BATCH, len(rows)))
+                done(written)
 
 
 def update_rows(

@@ -39,6 +39,12 @@ CHECKERS = {
     ImportKind.RECORDS: records.check,
     ImportKind.MEMBERSHIPS: memberships.check,
 }
+# The columns each kind reads; others are dropped while reading. A kind not listed keeps all.
+COLUMNS = {
+    ImportKind.STUDENTS: (*students.REQUIRED, *students.OPTIONAL),
+    ImportKind.RECORDS: records.REQUIRED,
+    ImportKind.MEMBERSHIPS: (*memberships.REQUIRED, *memberships.OPTIONAL),
+}
 
 
 @dataclass
@@ -64,7 +70,7 @@ def check(
     if kind not in CHECKERS:
         raise DomainError(_("Unknown import kind %(kind)s.") % {"kind": kind}, field="kind")
     try:
-        table = read_table(filename, content, progress)
+        table = read_table(filename, content, progress, COLUMNS.get(kind))
     except ImportRefused as refused:
         return Plan(kind=kind, rows=0, errors=refused.errors)
     plan = CHECKERS[kind](school, table, progress)
@@ -149,7 +155,7 @@ def import_file(
     A refused file is recorded as a refused job; a dry run writes nothing at all.
     """
     try:
-        table = read_table(filename, content, progress)
+        table = read_table(filename, content, progress, COLUMNS.get(kind))
     except ImportRefused as refused:
         plan = Plan(kind=kind, rows=0, errors=refused.errors)
         if dry_run:

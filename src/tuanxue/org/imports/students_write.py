@@ -16,7 +16,7 @@ from tuanxue.org.imports.common import BATCH, Progress
 from tuanxue.org.models import ClassGroup, College, LeagueBranch, Major, Student
 
 
-@dataclass
+@dataclass(slots=True)
 class StudentRow:
     row: int
     student_no: str
@@ -38,7 +38,7 @@ class Registry:
     colleges: dict[str, College]
     majors: dict[tuple[str, str], Major]
     classes: dict[str, ClassGroup]
-    students: dict[str, Student]
+    students: dict[str, Existing]
 
     @classmethod
     def load(cls, school: School) -> Registry:
@@ -64,6 +64,23 @@ class Registry:
         return {g.pk: g for g in self.classes.values()}
 
 
+@dataclass(slots=True)
+class Existing:
+    """A registry student as the import needs it: plain values, no model instance."""
+
+    pk: int
+    student_no: str
+    name: str
+    gender: str
+    college_id: int
+    major_id: int
+    class_group_id: int
+    grade: int
+    political_status: str
+    campus: str
+    phone: str
+
+
 STUDENT_FIELDS = (
     "id",
     "student_no",
@@ -86,7 +103,7 @@ POLITICAL_TEXT = {
 }
 
 
-def _as_written(student: Student, registry: Registry) -> dict:
+def _as_written(student: Existing, registry: Registry) -> dict:
     """A registry student in the spreadsheet's own terms (names and words, not ids or codes)."""
     group = registry.class_names.get(student.class_group_id)
     return {
@@ -102,7 +119,7 @@ def _as_written(student: Student, registry: Registry) -> dict:
     }
 
 
-def differences(student: Student, item: StudentRow, registry: Registry) -> dict[str, list]:
+def differences(student: Existing, item: StudentRow, registry: Registry) -> dict[str, list]:
     """Column -> [before, after] for what the row changes (in the spreadsheet's own terms)."""
     before = _as_written(student, registry)
     after = {
@@ -120,7 +137,7 @@ def differences(student: Student, item: StudentRow, registry: Registry) -> dict[
     return {name: [before[name], value] for name, value in after.items() if before[name] != value}
 
 
-def changes_for(student: Student, item: StudentRow, registry: Registry) -> dict:
+def changes_for(student: Existing, item: StudentRow, registry: Registry) -> dict:
     """Field -> new value for what differs from the registry (classes must exist by now)."""
     group = registry.classes[item.class_name]
     wanted = {
@@ -196,7 +213,7 @@ def write_students(
     insert_rows(
         Student,
         NEW_STUDENT_FIELDS,
-        [_new_student(school, item, registry) for item in creates],
+        (_new_student(school, item, registry) for item in creates),
         done=report,
     )
     # One UPDATE shape for all: every field an import may set, current values where unchanged.
