@@ -251,7 +251,9 @@ def _finish(job: BackgroundJob, *, status: str, result: dict, error: str = "") -
         if finished != 1:
             return False
         job.refresh_from_db()
-        if job.owner is not None:
+        # A notification belongs to a school; a job for none (a federation report) is seen on
+        # its own page.
+        if job.owner is not None and job.school is not None:
             if status == JobStatus.DONE:
                 text = (
                     kind.done_text(job)

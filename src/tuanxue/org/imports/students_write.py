@@ -121,6 +121,20 @@ def _as_written(student: Existing, registry: Registry) -> dict:
 
 def differences(student: Existing, item: StudentRow, registry: Registry) -> dict[str, list]:
     """Column -> [before, after] for what the row changes (in the spreadsheet's own terms)."""
+    group = registry.classes.get(item.class_name)
+    if (
+        group is not None
+        and student.class_group_id == group.pk
+        and student.name == item.name
+        and student.gender == item.gender
+        and student.grade == item.grade
+        and student.political_status == item.political_status
+        and student.college_id == group.college_id
+        and student.major_id == group.major_id
+        and (not item.campus or item.campus == student.campus)
+        and (not item.phone or item.phone == student.phone)
+    ):
+        return {}  # the common case on a re-import, decided without building anything
     before = _as_written(student, registry)
     after = {
         "姓名": item.name,
