@@ -288,7 +288,10 @@ def _plan_writes(
     plan.details = {
         "colleges": new_colleges,
         "majors": [f"{college}/{name}" for college, name in new_majors],
-        "classes": list(new_classes),
+        "classes": [
+            {"name": name, "college": college, "major": major, "grade": grade}
+            for name, (college, major, grade) in new_classes.items()
+        ],
         "created": [item.student_no for item in creates],
     }
     plan.changes = changes
