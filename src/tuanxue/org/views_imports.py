@@ -63,8 +63,8 @@ KIND_HELP = [
         students.REQUIRED,
         students.OPTIONAL,
         gettext_lazy(
-            "性别 is 男 or 女; 政治面貌 is 中共党员, 中共预备党员, 共青团员 or 群众; 年级 is the year "
-            "of entry. New colleges, majors and classes are created. A student already in the "
+            "性别 is 男 or 女; 政治面貌 is 中共党员, 中共预备党员, 共青团员 or 群众 (党员, 预备党员 and "
+            "团员 are understood too); 年级 is the year of entry, such as 2023 or 2023级. New colleges, majors and classes are created. A student already in the "
             "registry (same 学号) is updated; a blank 校区 or 手机 keeps the old value."
         ),
     ),
@@ -153,6 +153,7 @@ def imports_index(request, school: str):
             "jobs": jobs,
             "kinds": KIND_HELP,
             "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+            "max_rows": settings.IMPORT_MAX_ROWS,
         },
     )
 
