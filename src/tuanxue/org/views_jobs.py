@@ -15,14 +15,15 @@ from tuanxue.org.models import BackgroundJob
 from tuanxue.org.views import login_required_page
 
 
-def get_job_for_viewer(job_id: int, request) -> BackgroundJob:
+def get_job_for_viewer(job_id: int, viewer) -> BackgroundJob:
+    """The job, for a viewer its kind lets watch it (404 / 403 otherwise); a lost job is requeued."""
     job = BackgroundJob.objects.select_related("school", "owner").filter(pk=job_id).first()
     if job is None:
         raise Http404
     kind = kind_of(job)
     if kind is not None and kind.may_view is not None:
-        kind.may_view(request.viewer, job)
-    elif job.owner_id != request.user.pk:
+        kind.may_view(viewer, job)
+    elif job.owner_id is None or job.owner_id != getattr(viewer.user, "pk", None):
         raise Http404
     job_recover(job)
     return job
@@ -31,7 +32,7 @@ def get_job_for_viewer(job_id: int, request) -> BackgroundJob:
 @login_required_page
 @never_cache
 def job_detail(request, job_id: int):
-    job = get_job_for_viewer(job_id, request)
+    job = get_job_for_viewer(job_id, request.viewer)
     kind = kind_of(job)
     return render(
         request,
@@ -48,5 +49,5 @@ def job_detail(request, job_id: int):
 @login_required_page
 @never_cache
 def job_progress(request, job_id: int):
-    job = get_job_for_viewer(job_id, request)
+    job = get_job_for_viewer(job_id, request.viewer)
     return JsonResponse(job_state(job).as_dict())
