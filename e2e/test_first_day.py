@@ -66,19 +66,37 @@ def write_college_files(folder: Path) -> dict:
                 no = f"20200{c + 1}{k + 1}{i + 1:03d}"
                 status = "共青团员" if i % 5 else "中共预备党员"
                 students.append(
-                    [no, f"学生{number:03d}", "女" if i % 2 else "男", college, f"{college[:2]}专业",
-                     class_name, "2020级", status]
+                    [
+                        no,
+                        f"学生{number:03d}",
+                        "女" if i % 2 else "男",
+                        college,
+                        f"{college[:2]}专业",
+                        class_name,
+                        "2020级",
+                        status,
+                    ]
                 )
                 records.append([no, "2019-2020-2", i + 1, i + 1, 50, 0])
-    _sheet(folder / "roster.xlsx", ["学号", "姓名", "性别", "学院", "专业", "班级", "年级", "政治面貌"],
-           students)
-    _sheet(folder / "2019-2020-2.xlsx",
-           ["学号", "学期", "学习成绩排名", "综合测评排名", "专业人数", "不及格门数"], records)
-    _sheet(folder / "staff.xlsx", ["工号", "姓名", "部门", "手机", "邮箱"], [
-        ["T0001", "王老师", "校团委", "13800000001", "wang@example.edu"],
-        ["T0002", "李老师", "党委学生工作部", "13800000002", ""],
-        ["T0003", "赵老师", COLLEGES[0], "13800000003", ""],
-    ])
+    _sheet(
+        folder / "roster.xlsx",
+        ["学号", "姓名", "性别", "学院", "专业", "班级", "年级", "政治面貌"],
+        students,
+    )
+    _sheet(
+        folder / "2019-2020-2.xlsx",
+        ["学号", "学期", "学习成绩排名", "综合测评排名", "专业人数", "不及格门数"],
+        records,
+    )
+    _sheet(
+        folder / "staff.xlsx",
+        ["工号", "姓名", "部门", "手机", "邮箱"],
+        [
+            ["T0001", "王老师", "校团委", "13800000001", "wang@example.edu"],
+            ["T0002", "李老师", "党委学生工作部", "13800000002", ""],
+            ["T0003", "赵老师", COLLEGES[0], "13800000003", ""],
+        ],
+    )
     # 20 posts in the school union: 5 in the presidium, 3 departments of 5. The best students
     # of each class (rank 1-4) serve, so every one of them passes the charter's academic rule.
     posts = []
@@ -166,7 +184,8 @@ def college(tmp_path):
         if "=" in item
     )
     server = subprocess.Popen(
-        shlex.split(server_command) + ["--workers", "2"] if "--workers" not in server_command
+        shlex.split(server_command) + ["--workers", "2"]
+        if "--workers" not in server_command
         else shlex.split(server_command),
         cwd=folder,
         env=served_env,
@@ -213,9 +232,7 @@ def test_first_day_from_the_readme(college, phone):
     phone.click("button[type=submit]")
     phone.wait_for_load_state()
     phone.goto(f"{base}/")
-    topbar = phone.evaluate(
-        "getComputedStyle(document.querySelector('.topbar')).backgroundColor"
-    )
+    topbar = phone.evaluate("getComputedStyle(document.querySelector('.topbar')).backgroundColor")
     assert topbar not in ("", "rgba(0, 0, 0, 0)"), "the page is styled"
 
     # Two students log in with the passwords their class secretary handed out.

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "django_cas_ng",
+    "django_tasks",
+    "django_tasks_db",
     "tuanxue.core",
     "tuanxue.org",
     "tuanxue.ledger",
@@ -201,6 +203,34 @@ PROPOSAL_SUPPORT_THRESHOLD = env_int("PROPOSAL_SUPPORT_THRESHOLD", 20)
 
 # Uploaded spreadsheets larger than this are refused before they are read.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# Limits checked while a file streams past (see docs/imports.md): data rows, cells in the sheet's
+# extent, and the unpacked size of an .xlsx package (a zip bomb guard).
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 2_000_000)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+# On the upload page, files up to this size are checked during the request, and files of up to
+# this many rows imported during it; larger ones go to the background worker.
+IMPORT_SYNC_MAX_BYTES = env_int("IMPORT_SYNC_MAX_BYTES", 512 * 1024)
+IMPORT_SYNC_MAX_ROWS = env_int("IMPORT_SYNC_MAX_ROWS", 5000)
+
+# Background jobs: Django's task framework (django-tasks backport). The database backend needs
+# no extra server; run `tuanxue db_worker` beside the web server. See docs/imports.md for RQ.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Live progress of running jobs (written outside the job's transaction). A file cache is shared
+# by the web server and the worker on one machine; point it at Redis for several machines.
+CACHES["jobs"] = {
+    "BACKEND": env_str("JOBS_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"),
+    "LOCATION": env_str("JOBS_CACHE_LOCATION", str(VAR_DIR / "cache" / "jobs")),
+}
+# A running job silent for this long is taken to be lost with its worker and is queued again,
+# at most JOB_MAX_ATTEMPTS times in all.
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 300)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -18,3 +18,5 @@ class OrgConfig(AppConfig):
         register_school_of(lambda user: build_viewer(user).school)
         register_campus_lookup(user_for_campus_id)
         user_logged_in.connect(remember_on_login, dispatch_uid="tuanxue_password_state")
+        # Background job kinds register themselves when imported.
+        from tuanxue.org.imports import tasks  # noqa: F401

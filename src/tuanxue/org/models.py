@@ -437,7 +437,9 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("being checked")
     PREVIEWED = "previewed", _("checked, waiting for confirmation")
+    IMPORTING = "importing", _("being imported")
     REFUSED = "refused", _("refused")
     DONE = "done", _("imported")
     CANCELLED = "cancelled", _("cancelled")
@@ -460,6 +462,10 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The background job checking or importing a large file (None when done on the request).
+    background = models.ForeignKey(
+        "org.BackgroundJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -492,3 +498,6 @@ class AccountState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.reason}"
+
+
+from tuanxue.org.models_jobs import BackgroundJob, JobStatus  # noqa: E402, F401

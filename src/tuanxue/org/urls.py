@@ -40,4 +40,5 @@ urlpatterns = [
         name="history",
     ),
     path("s/<slug:school>/imports/", include("tuanxue.org.urls_imports")),
+    path("jobs/", include("tuanxue.org.urls_jobs")),
 ]

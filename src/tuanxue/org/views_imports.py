@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import get_school_for_viewer
+from tuanxue.org.background import STATUS_HELP, job_recover, job_state
 from tuanxue.org.imports import (
     import_job_cancel,
     import_job_confirm,
@@ -27,12 +28,19 @@ from tuanxue.org.imports import (
     students,
 )
 from tuanxue.org.imports.common import ImportRefused
-from tuanxue.org.imports.jobs import refuse_unread
+from tuanxue.org.imports.jobs import (
+    import_job_confirm_later,
+    import_job_queue,
+    in_background_to_check,
+    in_background_to_import,
+    refuse_unread,
+)
 from tuanxue.org.imports.reading import check_file
 from tuanxue.org.models import ImportJob, ImportKind, ImportStatus
 from tuanxue.org.views import login_required_page
 
 RECENT_JOBS = 30
+IN_BACKGROUND = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
 
 COUNT_LABELS = {
     "students_created": gettext_lazy("new students"),
@@ -59,8 +67,8 @@ KIND_HELP = [
         students.REQUIRED,
         students.OPTIONAL,
         gettext_lazy(
-            "性别 is 男 or 女; 政治面貌 is 中共党员, 中共预备党员, 共青团员 or 群众; 年级 is the year "
-            "of entry. New colleges, majors and classes are created. A student already in the "
+            "性别 is 男 or 女; 政治面貌 is 中共党员, 中共预备党员, 共青团员 or 群众 (党员, 预备党员 and "
+            "团员 are understood too); 年级 is the year of entry, such as 2023 or 2023级. New colleges, majors and classes are created. A student already in the "
             "registry (same 学号) is updated; a blank 校区 or 手机 keeps the old value."
         ),
     ),
@@ -111,7 +119,7 @@ def _manager_school(request, school: str):
 
 def _job(school_obj, job_id: int) -> ImportJob:
     job = (
-        ImportJob.objects.select_related("school", "created_by")
+        ImportJob.objects.select_related("school", "created_by", "background")
         .filter(school=school_obj, pk=job_id)
         .first()
     )
@@ -140,7 +148,8 @@ def imports_index(request, school: str):
             )
         else:
             content = b"".join(upload.chunks())
-            job = import_job_create(
+            start = import_job_queue if in_background_to_check(upload.size) else import_job_create
+            job = start(
                 actor=request.user,
                 school=school_obj,
                 kind=kind,
@@ -158,6 +167,7 @@ def imports_index(request, school: str):
             "jobs": jobs,
             "kinds": KIND_HELP,
             "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+            "max_rows": settings.IMPORT_MAX_ROWS,
         },
     )
 
@@ -167,6 +177,9 @@ def import_detail(request, school: str, job_id: int):
     school_obj = _manager_school(request, school)
     job = _job(school_obj, job_id)
     summary = job.summary or {}
+    background = job.background if job.status in IN_BACKGROUND else None
+    if background is not None:
+        job_recover(background)
     counts = [
         (COUNT_LABELS.get(key, key), value) for key, value in (summary.get("counts") or {}).items()
     ]
@@ -182,6 +195,9 @@ def import_detail(request, school: str, job_id: int):
             "is_previewed": job.status == ImportStatus.PREVIEWED,
             "is_refused": job.status == ImportStatus.REFUSED,
             "is_done": job.status == ImportStatus.DONE,
+            "background": background,
+            "state": job_state(background) if background is not None else None,
+            "help": STATUS_HELP.get(background.status, "") if background is not None else "",
         },
     )
 
@@ -192,11 +208,19 @@ def import_confirm(request, school: str, job_id: int):
     school_obj = _manager_school(request, school)
     job = _job(school_obj, job_id)
     try:
-        job = import_job_confirm(actor=request.user, job=job)
+        if in_background_to_import(job):
+            job = import_job_confirm_later(actor=request.user, job=job)
+        else:
+            job = import_job_confirm(actor=request.user, job=job)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        if job.status == ImportStatus.DONE:
+        if job.status == ImportStatus.IMPORTING:
+            messages.info(
+                request,
+                _("The import runs in the background; this page shows its progress."),
+            )
+        elif job.status == ImportStatus.DONE:
             messages.success(
                 request,
                 _("Imported %(rows)s rows from %(file)s.")

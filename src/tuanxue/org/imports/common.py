@@ -49,8 +49,8 @@ class Table:
 class Plan:
     """What a checked file would do. ``write(actor=..., progress=...)`` does it, returning counts.
 
-    ``counts`` are shown to the uploader; ``details`` (names of what gets created) go into the
-    audit event.
+    ``counts`` are shown to the uploader; ``details`` (names of what gets created) and
+    ``changes`` (each changed record's columns before and after) go into the audit event.
     """
 
     kind: str
@@ -60,6 +60,8 @@ class Plan:
     columns: list[str] = field(default_factory=list)
     preview: list[list[str]] = field(default_factory=list)
     details: dict[str, list] = field(default_factory=dict)
+    # Per record changed: key (such as the 学号) -> column -> [before, after], for the audit log.
+    changes: dict[str, dict[str, list]] = field(default_factory=dict)
     write: Callable[..., dict[str, int]] | None = None
 
     @property

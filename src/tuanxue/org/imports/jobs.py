@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -23,16 +24,27 @@ from django.utils.translation import gettext as _
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
+from tuanxue.org.background import job_start
 from tuanxue.org.imports import memberships, records, staff, students
 from tuanxue.org.imports.common import ImportRefused, Plan, Progress, RowError, sort_errors
 from tuanxue.org.imports.reading import read_table
-from tuanxue.org.models import ImportJob, ImportKind, ImportStatus
+from tuanxue.org.models import BackgroundJob, ImportJob, ImportKind, ImportStatus
+
+# The background job kinds (registered in ``tuanxue.org.imports.tasks``).
+CHECK_JOB = "import.check"
+WRITE_JOB = "import.write"
 
 CHECKERS = {
     ImportKind.STUDENTS: students.check,
     ImportKind.RECORDS: records.check,
     ImportKind.MEMBERSHIPS: memberships.check,
     ImportKind.STAFF: staff.check,
+}
+# The columns each kind reads; others are dropped while reading. A kind not listed keeps all.
+COLUMNS = {
+    ImportKind.STUDENTS: (*students.REQUIRED, *students.OPTIONAL),
+    ImportKind.RECORDS: records.REQUIRED,
+    ImportKind.MEMBERSHIPS: (*memberships.REQUIRED, *memberships.OPTIONAL),
 }
 
 
@@ -59,7 +71,7 @@ def check(
     if kind not in CHECKERS:
         raise DomainError(_("Unknown import kind %(kind)s.") % {"kind": kind}, field="kind")
     try:
-        table = read_table(filename, content, progress)
+        table = read_table(filename, content, progress, COLUMNS.get(kind))
     except ImportRefused as refused:
         return Plan(kind=kind, rows=0, errors=refused.errors)
     plan = CHECKERS[kind](school, table, progress)
@@ -99,14 +111,29 @@ def _write(*, actor, job: ImportJob, plan: Plan, progress: Progress | None) -> N
     job.status = ImportStatus.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["summary", "status", "finished_at"])
+    changed = {}
+    if plan.changes:
+        changed["changed"] = {
+            key: {column: values[1] for column, values in columns.items()}
+            for key, columns in plan.changes.items()
+        }
     audit_record(
         school=job.school,
         actor=actor,
         action=f"org.import.{job.kind}",
         target=job,
+        old={
+            "changed": {
+                key: {column: values[0] for column, values in columns.items()}
+                for key, columns in plan.changes.items()
+            }
+        }
+        if plan.changes
+        else None,
         new={
             **counts,
             **plan.details,
+            **changed,
             "rows": job.rows,
             "file": job.filename,
             "sha256": job.sha256,
@@ -129,7 +156,7 @@ def import_file(
     A refused file is recorded as a refused job; a dry run writes nothing at all.
     """
     try:
-        table = read_table(filename, content, progress)
+        table = read_table(filename, content, progress, COLUMNS.get(kind))
     except ImportRefused as refused:
         plan = Plan(kind=kind, rows=0, errors=refused.errors)
         if dry_run:
@@ -225,24 +252,34 @@ def import_job_confirm(*, actor, job: ImportJob, progress: Progress | None = Non
     """
     if job.status != ImportStatus.PREVIEWED:
         raise DomainError(_("This import has already been confirmed or cancelled."))
+    return _confirm(actor=actor, job=job, from_status=ImportStatus.PREVIEWED, progress=progress)
+
+
+def _confirm(*, actor, job: ImportJob, from_status: str, progress: Progress | None) -> ImportJob:
     content = _job_content(job)
     try:
         with transaction.atomic():
             # The conditional update takes the row lock: a concurrent confirm waits here, then
             # finds the status changed and stops.
-            claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
+            claimed = ImportJob.objects.filter(pk=job.pk, status=from_status).update(
                 status=ImportStatus.DONE
             )
             if claimed != 1:
                 raise DomainError(_("This import has already been confirmed or cancelled."))
             job.refresh_from_db()
-            plan = check(school=job.school, kind=job.kind, filename=job.filename, content=content)
+            plan = check(
+                school=job.school,
+                kind=job.kind,
+                filename=job.filename,
+                content=content,
+                progress=progress,
+            )
             if not plan.ok:
                 raise ImportRefused(plan.errors)
             _write(actor=actor, job=job, plan=plan, progress=progress)
     except ImportRefused as refused:
         with transaction.atomic():
-            ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
+            ImportJob.objects.filter(pk=job.pk, status=from_status).update(
                 status=ImportStatus.REFUSED,
                 errors=[e.as_dict() for e in refused.errors],
                 finished_at=timezone.now(),
@@ -250,6 +287,102 @@ def import_job_confirm(*, actor, job: ImportJob, progress: Progress | None = Non
         job.refresh_from_db()
         return job
     return job
+
+
+# -- large files: checked and imported by the background worker ------------------------------
+
+
+def in_background_to_check(size: int) -> bool:
+    return size > settings.IMPORT_SYNC_MAX_BYTES
+
+
+def in_background_to_import(job: ImportJob) -> bool:
+    return job.rows > settings.IMPORT_SYNC_MAX_ROWS
+
+
+def import_job_queue(
+    *, actor, school: School, kind: str, filename: str, content: bytes
+) -> ImportJob:
+    """Keep an uploaded file and have the background worker check it."""
+    if kind not in CHECKERS:
+        raise DomainError(_("Unknown import kind %(kind)s.") % {"kind": kind}, field="kind")
+    with transaction.atomic():
+        job = _new_job(
+            actor=actor,
+            school=school,
+            kind=kind,
+            filename=filename,
+            content=content,
+            plan=Plan(kind=kind, rows=0),
+            status=ImportStatus.CHECKING,
+        )
+        job.background = job_start(
+            actor=actor, school=school, kind=CHECK_JOB, params={"import": job.pk}
+        )
+        job.save(update_fields=["background"])
+    return job
+
+
+def import_job_confirm_later(*, actor, job: ImportJob) -> ImportJob:
+    """Confirm a previewed job and leave the import to the background worker."""
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
+            status=ImportStatus.IMPORTING
+        )
+        if claimed != 1:
+            raise DomainError(_("This import has already been confirmed or cancelled."))
+        job.refresh_from_db()
+        job.background = job_start(
+            actor=actor,
+            school=job.school,
+            kind=WRITE_JOB,
+            params={"import": job.pk},
+            total=job.rows,
+        )
+        job.save(update_fields=["background"])
+    return job
+
+
+def run_check_job(*, job: BackgroundJob, progress: Progress) -> dict:
+    """The background check of a kept file. Running it again after a crash is harmless."""
+    imported = ImportJob.objects.select_related("school").get(pk=job.params["import"])
+    if imported.status != ImportStatus.CHECKING:
+        return {"status": imported.status}
+    plan = check(
+        school=imported.school,
+        kind=imported.kind,
+        filename=imported.filename,
+        content=_job_content(imported),
+        progress=progress,
+    )
+    status = ImportStatus.PREVIEWED if plan.ok else ImportStatus.REFUSED
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=imported.pk, status=ImportStatus.CHECKING).update(
+            status=status,
+            rows=plan.rows,
+            errors=[e.as_dict() for e in plan.errors],
+            summary=_summary(plan),
+            finished_at=timezone.now() if status == ImportStatus.REFUSED else None,
+        )
+    return {"status": status, "rows": plan.rows, "problems": len(plan.errors)}
+
+
+def run_write_job(*, job: BackgroundJob, progress: Progress) -> dict:
+    """The background import of a confirmed file, in one transaction.
+
+    A worker that dies mid-way rolls the transaction back and leaves the import ``importing``,
+    so running the job again redoes it; once it is done, running again finds nothing to do.
+    """
+    imported = ImportJob.objects.select_related("school").get(pk=job.params["import"])
+    if imported.status != ImportStatus.IMPORTING:
+        return {"status": imported.status}
+    try:
+        imported = _confirm(
+            actor=job.owner, job=imported, from_status=ImportStatus.IMPORTING, progress=progress
+        )
+    except DomainError:
+        imported.refresh_from_db()
+    return {"status": imported.status, "rows": imported.rows}
 
 
 def import_job_cancel(*, actor, job: ImportJob) -> ImportJob:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import tempfile
+from collections.abc import Collection
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -15,6 +17,13 @@ from tuanxue.org.imports.common import (
     RowError,
     Table,
     normalise_header,
+)
+from tuanxue.org.imports.limits import (
+    max_rows,
+    not_xlsx,
+    too_many_cells,
+    too_many_rows,
+    xlsx_limits,
 )
 
 EXTENSIONS = (".xlsx", ".csv")
@@ -55,13 +64,23 @@ def check_file(filename: str, size: int) -> None:
         raise ImportRefused([RowError(None, _("The file is empty"))])
 
 
-def read_table(filename: str, data: bytes, progress: Progress | None = None) -> Table:
-    """The first sheet (xlsx) or the rows (CSV) of a file. Raises ImportRefused."""
+def read_table(
+    filename: str,
+    data: bytes,
+    progress: Progress | None = None,
+    columns: Collection[str] | None = None,
+) -> Table:
+    """The first sheet (xlsx) or the rows (CSV) of a file. Raises ImportRefused.
+
+    With ``columns`` (the header names an import knows), other columns are dropped as the rows
+    are read, so a sheet's unrelated columns cost no memory.
+    """
     check_file(filename, len(data))
+    kept = KeptValues(columns)
     if extension(filename) == ".xlsx":
-        rows = _xlsx_rows(data, progress)
+        rows = _xlsx_rows(data, progress, kept)
     else:
-        rows = _csv_rows(data, progress)
+        rows = _csv_rows(data, progress, kept)
     return _table(rows)
 
 
@@ -79,6 +98,53 @@ def _table(rows: list[tuple[int, tuple]]) -> Table:
     )
 
 
+class KeptValues:
+    """What is kept of each row read: the known columns only, each repeated value once.
+
+    The first row given is the header: when the import names its ``known`` columns, only those
+    positions are kept (all of them if the header names none, so the missing ones can be named).
+    A roster's cells are mostly repeats (college, class, 政治面貌…); holding each once keeps a
+    100,000-row sheet in a fraction of the memory. A column stops being shared once it has shown
+    many distinct values (学号, 姓名).
+    """
+
+    DISTINCT = 2000
+
+    def __init__(self, known: Collection[str] | None = None):
+        self.known = set(known) if known else None
+        self.keep: list[int] | None = None
+        self.columns: list[dict | None] = []
+
+    def row(self, values) -> tuple:
+        if self.keep is None:
+            positions = range(len(values))
+            if self.known is not None:
+                wanted = [i for i in positions if normalise_header(values[i]) in self.known]
+                self.keep = wanted or list(positions)
+            else:
+                self.keep = []  # everything
+        if self.keep:
+            size = len(values)
+            values = [values[i] if i < size else None for i in self.keep]
+        columns = self.columns
+        if len(columns) < len(values):
+            columns.extend({} for _ in range(len(values) - len(columns)))
+        out = []
+        for position, value in enumerate(values):
+            seen = columns[position]
+            if seen is not None and isinstance(value, str):
+                kept = seen.get(value)
+                if kept is None:
+                    if len(seen) >= self.DISTINCT:
+                        columns[position] = None
+                    else:
+                        seen[value] = value
+                    kept = value
+                value = kept
+            out.append(value)
+        return tuple(out)
+
+
 def _has_content(row: tuple) -> bool:
     for value in row:
         if value is None:
@@ -89,39 +155,58 @@ def _has_content(row: tuple) -> bool:
     return False
 
 
-def _xlsx_rows(data: bytes, progress: Progress | None) -> list[tuple[int, tuple]]:
-    import openpyxl
+def _xlsx_rows(data: bytes, progress: Progress | None, kept: KeptValues) -> list[tuple[int, tuple]]:
+    """Every row of the active sheet, numbered as Excel numbers them.
 
-    not_xlsx = ImportRefused(
-        [RowError(None, _("The file is not a readable .xlsx workbook; save it again as .xlsx"))]
-    )
+    The package is inspected first (``xlsx_limits``): its unpacked size, and the sheet's rows and
+    columns counted while streaming its XML, so an oversized sheet is refused before python-calamine
+    builds it in memory.
+    """
+    from python_calamine import CalamineWorkbook
+
     if not data.startswith(ZIP_MAGIC):
-        raise not_xlsx
+        raise not_xlsx()
+    shape = xlsx_limits(data, progress)
+    # From a file rather than from memory: the reader then holds no second copy of the upload.
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as spool:
+        spool.write(data)
+        spool.flush()
+        try:
+            workbook = CalamineWorkbook.from_path(spool.name)
+        except Exception as exc:  # calamine raises several types for a damaged file
+            raise not_xlsx() from exc
+        return _sheet_rows(workbook, shape, progress, kept)
+
+
+def _sheet_rows(workbook, shape, progress: Progress | None, kept: KeptValues):
     try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-        )
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise not_xlsx from exc
-    try:
-        sheet = workbook.active if workbook.active is not None else workbook.worksheets[0]
-        # The stored size is only an estimate (some writers leave it out); 0 means unknown.
-        total = sheet.max_row if (sheet.max_row or 0) > 1 else 0
-        # Some programs write a wrong <dimension>; read every row the sheet really has.
-        sheet.reset_dimensions()
+        if not workbook.sheet_names:
+            return []
+        index = shape.sheet_index if shape.sheet_index < len(workbook.sheet_names) else 0
+        sheet = workbook.get_sheet_by_index(index)
+        start = sheet.start
+        if start is None:
+            return []
+        total = start[0] + sheet.height
+        step = max(total // 100, 1)
         rows = []
-        step = max(total // 100, 1) if total else UNKNOWN_STEP
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, values))
-            if progress is not None and number % step == 0:
-                progress("read", number, max(total, number) if total else 0)
+        yielded = 0
+        for offset, values in enumerate(sheet.iter_rows()):
+            yielded += 1
+            if _has_content(values):
+                rows.append((offset + 1, kept.row(values)))
+            if progress is not None and offset % step == 0:
+                progress("read", offset, total)
+        if yielded == sheet.height and start[0]:
+            # A reader that starts at the first used row rather than at row 1: renumber.
+            rows = [(number + start[0], values) for number, values in rows]
         if progress is not None:
             progress("read", len(rows), len(rows))
         return rows
     except ImportRefused:
         raise
     except Exception as exc:
-        raise not_xlsx from exc
+        raise not_xlsx() from exc
     finally:
         workbook.close()
 
@@ -152,7 +237,7 @@ def decode_text(data: bytes) -> str:
         ) from exc
 
 
-def _csv_rows(data: bytes, progress: Progress | None) -> list[tuple[int, tuple]]:
+def _csv_rows(data: bytes, progress: Progress | None, kept: KeptValues) -> list[tuple[int, tuple]]:
     text = decode_text(data)
     first_line = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=first_line.count)
@@ -160,18 +245,29 @@ def _csv_rows(data: bytes, progress: Progress | None) -> list[tuple[int, tuple]]
     total = text.count("\n") + 1
     step = max(total // 100, 1)
     rows = []
+    limit_rows = max_rows() + 1  # the header row too
+    limit_cells = settings.IMPORT_MAX_CELLS
+    cells = 0
+    number = 0
     try:
         for number, values in enumerate(reader, start=1):
-            rows.append((number, tuple(values)))
+            if not _has_content(values):
+                continue
+            rows.append((number, kept.row(values)))
+            cells += len(values)
+            if len(rows) > limit_rows:
+                raise too_many_rows()
+            if cells > limit_cells:
+                raise too_many_cells(number, max(len(v) for _n, v in rows))
             if progress is not None and number % step == 0:
                 progress("read", number, max(total, number))
     except csv.Error as exc:
         raise ImportRefused(
             [
                 RowError(
-                    len(rows) + 1,
+                    number + 1,
                     _("Row %(row)s: the CSV cannot be read: %(reason)s")
-                    % {"row": len(rows) + 1, "reason": str(exc)},
+                    % {"row": number + 1, "reason": str(exc)},
                 )
             ]
         ) from exc

@@ -7,6 +7,7 @@ updated, a new one created. Everything is checked in memory against data fetched
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from tuanxue.org.imports.common import (
 from tuanxue.org.imports.students_write import (
     Registry,
     StudentRow,
-    changes_for,
+    differences,
     write_students,
 )
 from tuanxue.org.models import (
@@ -46,8 +47,34 @@ POLITICAL = {
     "共青团员": PoliticalStatus.LEAGUE_MEMBER,
     "群众": PoliticalStatus.MASSES,
 }
+# Other spellings colleges' rosters use for the same values. Anything else is still refused.
+GENDER_SPELLINGS = {"男性": "男", "女性": "女"}
+POLITICAL_SPELLINGS = {
+    "党员": "中共党员",
+    "中国共产党党员": "中共党员",
+    "预备党员": "中共预备党员",
+    "团员": "共青团员",
+    "中国共产主义青年团团员": "共青团员",
+    "共青团团员": "共青团员",
+}
+# A grade written as the year of entry, optionally followed by 级: 2023, 2023级, ２０２３级.
+GRADE = re.compile(r"^(\d{4})\s*级?$")
 MAX_LENGTH = {"学号": 20, "姓名": 50, "学院": 60, "专业": 80, "班级": 80, "校区": 40}
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Columns read with full-width digits, letters and spaces made plain (NFKC), inner spaces dropped
+# where no value has them.
+NARROWED = ("学号", "性别", "年级", "政治面貌", "手机")
+
+
+def narrow(text: str) -> str:
+    """Full-width digits and letters as plain ones; no spaces at all (学号, 年级, 政治面貌…)."""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if " " in text or "\t" in text:
+        text = re.sub(r"\s+", "", text)
+    return text
+
+
 FIRST_GRADE = 1980
 
 
@@ -67,6 +94,9 @@ def check(school: School, table: Table, progress: Progress | None = None) -> Pla
     report = tick(progress, "validate", len(table.rows))
     for done, (number, raw) in enumerate(table.rows, start=1):
         values = {name: cell_text(v) for name, v in row_values(raw, index).items()}
+        for name in NARROWED:
+            if name in values:
+                values[name] = narrow(values[name])
         row_errors: list[RowError] = []
         for name in REQUIRED:
             if not values[name]:
@@ -91,10 +121,10 @@ def check(school: School, table: Table, progress: Progress | None = None) -> Pla
                 )
             else:
                 seen[student_no] = number
-        gender = values["性别"]
+        gender = GENDER_SPELLINGS.get(values["性别"], values["性别"])
         if gender and gender not in GENDERS:
             row_errors.append(not_one_of(number, "性别", gender, GENDERS))
-        status = values["政治面貌"]
+        status = POLITICAL_SPELLINGS.get(values["政治面貌"], values["政治面貌"])
         if status and status not in POLITICAL:
             row_errors.append(not_one_of(number, "政治面貌", status, POLITICAL))
         grade = _grade(number, values["年级"], this_year, row_errors)
@@ -140,8 +170,9 @@ def check(school: School, table: Table, progress: Progress | None = None) -> Pla
 def _grade(number: int, text: str, this_year: int, errors: list[RowError]) -> int:
     if not text:
         return 0
-    if re.fullmatch(r"\d{4}", text) and FIRST_GRADE <= int(text) <= this_year + 1:
-        return int(text)
+    match = GRADE.match(text)
+    if match and FIRST_GRADE <= int(match.group(1)) <= this_year + 1:
+        return int(match.group(1))
     errors.append(
         RowError(
             number,
@@ -226,6 +257,7 @@ def _plan_writes(
     new_classes: dict[str, tuple[str, str, int]] = {}
     creates: list[StudentRow] = []
     updates: list[StudentRow] = []
+    changes: dict[str, dict[str, list]] = {}
     unchanged = 0
     for item in parsed:
         if item.college not in registry.colleges and item.college not in new_colleges:
@@ -238,8 +270,11 @@ def _plan_writes(
         existing = registry.students.get(item.student_no)
         if existing is None:
             creates.append(item)
-        elif changes_for(existing, item, registry):
+            continue
+        changed = differences(existing, item, registry)
+        if changed:
             updates.append(item)
+            changes[item.student_no] = changed
         else:
             unchanged += 1
     plan.counts = {
@@ -253,8 +288,13 @@ def _plan_writes(
     plan.details = {
         "colleges": new_colleges,
         "majors": [f"{college}/{name}" for college, name in new_majors],
-        "classes": list(new_classes),
+        "classes": [
+            {"name": name, "college": college, "major": major, "grade": grade}
+            for name, (college, major, grade) in new_classes.items()
+        ],
+        "created": [item.student_no for item in creates],
     }
+    plan.changes = changes
 
     def write(*, actor, progress: Progress | None = None) -> dict[str, int]:
         write_students(
