@@ -184,9 +184,7 @@ def college(tmp_path):
         if "=" in item
     )
     server = subprocess.Popen(
-        shlex.split(server_command) + ["--workers", "2"]
-        if "--workers" not in server_command
-        else shlex.split(server_command),
+        shlex.split(server_command),
         cwd=folder,
         env=served_env,
         stdout=subprocess.DEVNULL,

@@ -62,6 +62,7 @@ def test_students_then_records_then_memberships(kit, tmp_path):
     path = write_xlsx(tmp_path / "名单.xlsx", STUDENT_HEADERS, student_rows(12))
     out, err = run("students", str(path), "--school", kit.school.code)
     assert "12" in out
+    assert "新增学生：12" in out and "=" not in out
     assert err == ""  # small files import quietly
     assert Student.objects.filter(school=kit.school).count() == 12
     job = ImportJob.objects.get()

@@ -35,6 +35,7 @@ from tuanxue.org.imports.jobs import (
     in_background_to_import,
     refuse_unread,
 )
+from tuanxue.org.imports.labels import COUNT_LABELS
 from tuanxue.org.imports.reading import check_file
 from tuanxue.org.models import ImportJob, ImportKind, ImportStatus
 from tuanxue.org.views import login_required_page
@@ -42,24 +43,6 @@ from tuanxue.org.views import login_required_page
 RECENT_JOBS = 30
 IN_BACKGROUND = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
 
-COUNT_LABELS = {
-    "students_created": gettext_lazy("new students"),
-    "students_updated": gettext_lazy("students updated"),
-    "students_unchanged": gettext_lazy("students unchanged"),
-    "colleges_created": gettext_lazy("new colleges"),
-    "majors_created": gettext_lazy("new majors"),
-    "classes_created": gettext_lazy("new classes"),
-    "records_created": gettext_lazy("records imported"),
-    "records_replaced": gettext_lazy("records replaced"),
-    "semesters": gettext_lazy("semesters"),
-    "memberships_created": gettext_lazy("new posts"),
-    "memberships_updated": gettext_lazy("posts closed or corrected"),
-    "memberships_unchanged": gettext_lazy("posts unchanged"),
-    "departments_created": gettext_lazy("new departments"),
-    "staff_created": gettext_lazy("new staff"),
-    "staff_updated": gettext_lazy("staff updated"),
-    "staff_unchanged": gettext_lazy("staff unchanged"),
-}
 
 KIND_HELP = [
     (

@@ -13,6 +13,7 @@ from tuanxue.core.models import School
 from tuanxue.org.imports import import_file
 from tuanxue.org.imports.common import ImportRefused, Plan
 from tuanxue.org.imports.jobs import refuse_unread
+from tuanxue.org.imports.labels import counts_text
 from tuanxue.org.imports.reading import check_file
 from tuanxue.org.models import ImportKind
 
@@ -120,7 +121,7 @@ class Command(BaseCommand):
         self._report(plan, outcome, dry_run)
 
     def _report(self, plan: Plan, outcome, dry_run: bool) -> None:
-        counts = ", ".join(f"{name}={value}" for name, value in plan.counts.items())
+        counts = counts_text(plan.counts)
         if dry_run:
             self.stdout.write(
                 _("Dry run: %(rows)s rows are good; nothing was written. Would do: %(counts)s")
@@ -128,7 +129,7 @@ class Command(BaseCommand):
             )
             return
         job = outcome.job
-        counts = ", ".join(f"{name}={value}" for name, value in job.summary["counts"].items())
+        counts = counts_text(job.summary["counts"])
         self.stdout.write(
             self.style.SUCCESS(
                 _("Imported %(rows)s rows from %(file)s (import #%(job)s): %(counts)s")
