@@ -91,9 +91,12 @@ def congress_record_add(
     elected_presidium: bool,
     notes: str = "",
 ) -> CongressRecord:
+    from tuanxue.charter.records.services import check_congress_fields
+
     require_league_committee(actor, school)
-    if delegates < 1:
-        raise DomainError(_("A congress has at least one delegate."), field="delegates")
+    name = check_congress_fields(
+        union=union, school=school, name=name, held_on=held_on, delegates=delegates
+    )
     with transaction.atomic():
         record = CongressRecord.objects.create(
             school=school,
@@ -122,16 +125,17 @@ def congress_record_add(
 def attestation_add(
     *, actor, school: School, item_code: str, title: str, dated: dt.date, summary: str = ""
 ) -> Attestation:
+    from tuanxue.charter.records.services import check_attestation_fields
+
     require_league_committee(actor, school)
-    if not title.strip():
-        raise DomainError(_("Name the document."), field="title")
+    title = check_attestation_fields(item_code=item_code, title=title, dated=dated)
     with transaction.atomic():
         attestation = Attestation.objects.create(
             school=school,
             item_code=item_code,
-            title=title.strip(),
+            title=title,
             dated=dated,
-            summary=summary,
+            summary=summary.strip(),
             recorded_by=actor,
         )
         audit_record(
@@ -149,6 +153,11 @@ def guidance_set(*, actor, union, advisor=None, secretary_general=None) -> Guida
     for person in (advisor, secretary_general):
         if person is not None and person.school_id != union.school_id:
             raise DomainError(_("The teacher belongs to another school."))
+    if advisor is None and secretary_general is None:
+        raise DomainError(
+            _("Choose the advisor teacher or the secretary-general teacher (or both)."),
+            field="advisor",
+        )
     with transaction.atomic():
         guidance, _created = Guidance.objects.select_for_update().get_or_create(union=union)
         old = {"advisor": guidance.advisor_id, "secretary_general": guidance.secretary_general_id}
