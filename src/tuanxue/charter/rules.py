@@ -91,6 +91,11 @@ class CharterRules:
     def ratio(self) -> Fraction:
         return Fraction(self.delegate_ratio)
 
+    @property
+    def ratio_percent(self) -> str:
+        """The delegate ratio as a percentage: 0.01 → 1%."""
+        return f"{float(self.ratio) * 100:g}%"
+
     def limits_for(self, union) -> Limits:
         return self.school if union.college_id is None else self.college
 
