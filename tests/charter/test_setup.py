@@ -12,7 +12,7 @@ from tuanxue.charter import services as charter_services
 from tuanxue.charter.records.setup import setup_checklist
 from tuanxue.org import services
 from tuanxue.org.calendar import services as calendar
-from tuanxue.org.models import AcademicRecord, Role, StaffPerson
+from tuanxue.org.models import AcademicRecord, Role, StaffPerson, Title
 
 
 def status(checklist):
@@ -113,11 +113,44 @@ def test_each_step_follows_the_records(kit):
     assert not roles.done and "机电学院" in roles.detail
 
 
-def test_query_count_does_not_grow_with_the_school(kit, django_assert_max_num_queries):
+def test_records_step_names_members_who_cannot_be_decided(chartered):
+    kit = chartered
+    dept = kit.department()
+    kit.post(kit.good_student("有成绩"), dept, Title.MINISTER)
+    missing = kit.student(name="缺成绩", grade=2018)
+    # Loaded as it stood (the charter would refuse it now): a member without the records.
+    services.membership_create(
+        actor=None,
+        body=dept,
+        student=missing,
+        title=Title.STAFF,
+        start=dt.date(2020, 9, 1),
+        enforce_charter=False,
+    )
+    records = next(i for i in setup_checklist(kit.school).items if i.key == "records")
+    assert not records.done
+    assert "缺成绩" in records.detail and "2019-2020-2" in records.detail
+    AcademicRecord.objects.create(
+        school=kit.school,
+        student=missing,
+        semester=kit.semester,
+        study_rank=5,
+        assessment_rank=5,
+        major_size=40,
+        failed_courses=0,
+    )
+    records = next(i for i in setup_checklist(kit.school).items if i.key == "records")
+    assert records.done, records.detail
+
+
+def test_query_count_does_not_grow_with_the_school(chartered, django_assert_max_num_queries):
+    kit = chartered
+    dept = kit.department()
     for n in range(5):
         services.college_create(actor=None, school=kit.school, name=f"学院{n}")
         kit.student()
-    with django_assert_max_num_queries(10):
+        kit.post(kit.good_student(), dept, Title.STAFF)
+    with django_assert_max_num_queries(13):
         setup_checklist(kit.school)
 
 

@@ -14,11 +14,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuanxue.charter.academic import RecordBook, academic_verdict
 from tuanxue.charter.models import Guidance
 from tuanxue.charter.records.links import link_or_none
+from tuanxue.charter.rules import CharterRules
 from tuanxue.charter.services import charter_in_force
 from tuanxue.core.models import AcademicYear, School, Semester
-from tuanxue.org.models import AcademicRecord, College, Role, RoleGrant, StaffPerson, Student
+from tuanxue.org.models import (
+    AcademicRecord,
+    College,
+    Membership,
+    Role,
+    RoleGrant,
+    StaffPerson,
+    Student,
+)
 
 SCHOOL_ROLES = (Role.SCHOOL_LEAGUE, Role.STUDENT_AFFAIRS)
 
@@ -48,8 +58,7 @@ class SetupChecklist:
         return not self.open_items
 
 
-def _charter(school: School, day: dt.date) -> SetupItem:
-    charter = charter_in_force(school, day)
+def _charter(school: School, day: dt.date, charter) -> SetupItem:
     return SetupItem(
         "charter",
         _("A charter is in force"),
@@ -136,13 +145,39 @@ def _accounts(school: School) -> SetupItem:
     )
 
 
-def _records(school: School, day: dt.date) -> SetupItem:
+def _records(school: School, day: dt.date, charter) -> SetupItem:
+    """Done when no current union member is "cannot be decided" for want of the records of the
+    semester(s) before their term, and records exist for the last semester that ended."""
     semester = Semester.objects.filter(school=school, end__lt=day).order_by("-end").first()
     count = (
         AcademicRecord.objects.filter(school=school, semester=semester).count() if semester else 0
     )
+    posts = list(
+        Membership.objects.filter(school=school, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .select_related("student")
+        .order_by("student__student_no")
+    )
+    undecided = []
+    if posts:
+        rules = charter.parsed if charter else CharterRules()
+        book = RecordBook(school.pk, {m.student_id for m in posts})
+        seen = set()
+        for m in posts:
+            if m.student_id in seen:
+                continue
+            seen.add(m.student_id)
+            verdict = academic_verdict(m.student, m.start, rules, book)
+            if verdict.eligible is None:
+                undecided.append((m.student.name, verdict.semesters or verdict.reasons))
     if semester is None:
         detail = _("No finished semester is in the calendar, so there are no records to judge by.")
+    elif undecided:
+        shown = "；".join(f"{name}（{'、'.join(what)}）" for name, what in undecided[:5])
+        detail = _("%(n)s union members cannot be decided for want of records: %(who)s") % {
+            "n": len(undecided),
+            "who": shown + ("……" if len(undecided) > 5 else ""),
+        }
     elif count:
         detail = _("%(n)s students have records for %(semester)s.") % {
             "n": count,
@@ -155,7 +190,7 @@ def _records(school: School, day: dt.date) -> SetupItem:
     return SetupItem(
         "records",
         _("Academic records of the semester before posts start"),
-        count > 0,
+        count > 0 and not undecided,
         detail,
         reverse("org:imports", args=[school.code]),
         _(
@@ -211,14 +246,15 @@ def _calendar(school: School, day: dt.date) -> SetupItem:
 
 def setup_checklist(school: School, day: dt.date | None = None) -> SetupChecklist:
     day = day or timezone.localdate()
+    charter = charter_in_force(school, day)
     return SetupChecklist(
         school,
         day,
         [
-            _charter(school, day),
+            _charter(school, day, charter),
             _roles(school),
             _accounts(school),
-            _records(school, day),
+            _records(school, day, charter),
             _guidance(school),
             _calendar(school, day),
         ],
