@@ -14,7 +14,7 @@ from tuanxue.charter.assessment import PASS, assess
 from tuanxue.charter.rules import SEED_2020
 from tuanxue.core.errors import DomainError
 from tuanxue.org import services
-from tuanxue.org.models import Department, Role
+from tuanxue.org.models import Department, Role, Title
 
 
 @pytest.fixture
@@ -169,3 +169,35 @@ def test_appointment_form_offers_only_the_charters_titles(client, chartered):
     )
     body = client.get(url).content.decode()
     assert 'value="chair"' in body and 'value="executive_chair"' not in body
+
+
+@pytest.mark.parametrize("role,linked", [(Role.STUDENT_AFFAIRS, True), (Role.SCHOOL_PARTY, False)])
+def test_undecided_academic_item_links_to_imports_for_those_who_import(
+    client, chartered, role, linked
+):
+    dept = chartered.department()
+    services.membership_create(
+        actor=None,
+        body=dept,
+        student=chartered.student(name="无成绩", grade=2018),
+        title=Title.STAFF,
+        start=dt.date(2020, 9, 1),
+        enforce_charter=False,
+    )
+    client.force_login(chartered.user(role=role))
+    body = page(client, "charter:assessment", chartered.school.code, date="2020-10-15")
+    section = body.split('id="item-6"')[1].split('<div class="card item"')[0]
+    assert "尚无依据" in section
+    assert (reverse("org:imports", args=[chartered.school.code]) in section) is linked
+
+
+def test_guidance_is_audited_with_the_teachers_names(kit):
+    from tuanxue.core.models import AuditEvent
+    from tuanxue.org.models import StaffPerson
+
+    teacher = StaffPerson.objects.create(
+        school=kit.school, staff_no="T9", name="赵老师", unit="校团委"
+    )
+    charter_services.guidance_set(actor=None, union=kit.school_union, advisor=teacher)
+    event = AuditEvent.objects.get(action="charter.guidance.set")
+    assert event.new == {"advisor": "赵老师（T9）", "secretary_general": None}

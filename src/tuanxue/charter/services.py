@@ -148,6 +148,18 @@ def attestation_add(
     return attestation
 
 
+def guidance_names(guidance: Guidance) -> dict:
+    """The teachers as the audit log shows them: name and staff number."""
+
+    def person(p):
+        return None if p is None else f"{p.name}（{p.staff_no}）"
+
+    return {
+        "advisor": person(guidance.advisor),
+        "secretary_general": person(guidance.secretary_general),
+    }
+
+
 def guidance_set(*, actor, union, advisor=None, secretary_general=None) -> Guidance:
     require_league_committee(actor, union.school)
     for person in (advisor, secretary_general):
@@ -159,8 +171,8 @@ def guidance_set(*, actor, union, advisor=None, secretary_general=None) -> Guida
             field="advisor",
         )
     with transaction.atomic():
-        guidance, _created = Guidance.objects.select_for_update().get_or_create(union=union)
-        old = {"advisor": guidance.advisor_id, "secretary_general": guidance.secretary_general_id}
+        guidance, created = Guidance.objects.select_for_update().get_or_create(union=union)
+        old = None if created else guidance_names(guidance)
         guidance.advisor = advisor
         guidance.secretary_general = secretary_general
         guidance.save()
@@ -170,10 +182,7 @@ def guidance_set(*, actor, union, advisor=None, secretary_general=None) -> Guida
             action="charter.guidance.set",
             target=guidance,
             old=old,
-            new={
-                "advisor": guidance.advisor_id,
-                "secretary_general": guidance.secretary_general_id,
-            },
+            new=guidance_names(guidance),
         )
     return guidance
 

@@ -120,7 +120,7 @@ def display(value, *, limit: bool = False) -> str:
     return str(value)
 
 
-def item_rows(report: Report, *, evidence: bool = True) -> list[dict]:
+def item_rows(report: Report, *, evidence: bool = True, viewer=None) -> list[dict]:
     labels = evidence_labels(report) if evidence else {}
     checks = {id(item): check for check, item in items_by_check(report).items()}
     rows = []
@@ -133,7 +133,7 @@ def item_rows(report: Report, *, evidence: bool = True) -> list[dict]:
             "check": check,
             "actual": actual,
             "limit": limit,
-            "fix": fix_link(report.school, check, item) if evidence else None,
+            "fix": fix_link(report.school, check, item, viewer) if evidence else None,
             "status": STATUS_LABELS.get(item.status, item.status),
             "tag": STATUS_TAGS.get(item.status, ""),
         }
@@ -199,7 +199,7 @@ def assessment(request, school: str):
         "date_error": error,
         "figures": figures,
         "ratio": f"{ratio * 100:.2f}%",
-        "rows": item_rows(report),
+        "rows": item_rows(report, viewer=request.viewer),
         "core_open": [i.code for i in report.items if i.core and i.status != PASS],
         "record": record,
         "sections": [(label, key in written) for key, _h, label, _c in SECTIONS],

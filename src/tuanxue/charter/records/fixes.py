@@ -32,12 +32,15 @@ def _text(key: str) -> str:
     }[key]
 
 
-def fix_link(school, check: str | None, item: ItemResult) -> tuple[str, str] | None:
+def fix_link(school, check: str | None, item: ItemResult, viewer=None) -> tuple[str, str] | None:
     """(url, text) of the page where a missing record of ``item`` is recorded, or None when the
-    item passes or is not fixed by recording something."""
+    item passes or is not fixed by recording something. The imports page is linked only for
+    those who may import."""
     if item.status == PASS or check not in _PAGES:
         return None
-    if check == "academic" and item.status != "not_evidenced":
+    if check == "academic" and (
+        item.status != "not_evidenced" or viewer is None or not viewer.can_manage_registry(school)
+    ):
         return None
     name, text = _PAGES[check]
     url = reverse(name, args=[school.code])

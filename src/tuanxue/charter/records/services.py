@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuanxue.charter.models import Attestation, ChecklistItem, CongressRecord, Guidance
-from tuanxue.charter.services import require_league_committee
+from tuanxue.charter.services import guidance_names, require_league_committee
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 
@@ -224,11 +224,6 @@ def guidance_clear(*, actor, union) -> None:
             actor=actor,
             action="charter.guidance.cleared",
             target=guidance,
-            old={
-                "advisor": guidance.advisor.name if guidance.advisor else None,
-                "secretary_general": (
-                    guidance.secretary_general.name if guidance.secretary_general else None
-                ),
-            },
+            old=guidance_names(guidance),
         )
         guidance.delete()
