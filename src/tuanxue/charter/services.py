@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -123,28 +124,52 @@ def congress_record_add(
 
 
 def attestation_add(
-    *, actor, school: School, item_code: str, title: str, dated: dt.date, summary: str = ""
+    *,
+    actor,
+    school: School,
+    item_code: str,
+    title: str,
+    dated: dt.date,
+    summary: str = "",
+    upload=None,
 ) -> Attestation:
+    """Record a document, with its file when one is attached (checked before anything is
+    written; the stored file is removed again if the record is not)."""
+    from tuanxue.charter.records.files import check_upload
     from tuanxue.charter.records.services import check_attestation_fields
 
     require_league_committee(actor, school)
     title = check_attestation_fields(item_code=item_code, title=title, dated=dated)
-    with transaction.atomic():
-        attestation = Attestation.objects.create(
-            school=school,
-            item_code=item_code,
-            title=title,
-            dated=dated,
-            summary=summary.strip(),
-            recorded_by=actor,
-        )
-        audit_record(
-            school=school,
-            actor=actor,
-            action="charter.attestation.recorded",
-            target=attestation,
-            new={"item": item_code, "title": title, "dated": dated},
-        )
+    digest = check_upload(upload) if upload is not None else None
+    stored = ""
+    try:
+        with transaction.atomic():
+            attestation = Attestation.objects.create(
+                school=school,
+                item_code=item_code,
+                title=title,
+                dated=dated,
+                summary=summary.strip(),
+                recorded_by=actor,
+            )
+            new = {"item": item_code, "title": title, "dated": dated}
+            if upload is not None:
+                attestation.file_name = upload.name[:200]
+                attestation.file.save(upload.name, upload, save=False)
+                stored = attestation.file.name
+                attestation.save(update_fields=["file", "file_name"])
+                new.update({"file": attestation.file_name, "sha256": digest})
+            audit_record(
+                school=school,
+                actor=actor,
+                action="charter.attestation.recorded",
+                target=attestation,
+                new=new,
+            )
+    except Exception:
+        if stored:
+            default_storage.delete(stored)
+        raise
     return attestation
 
 

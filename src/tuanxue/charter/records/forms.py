@@ -62,6 +62,12 @@ class AttestationForm(forms.Form):
     summary = forms.CharField(
         label=_("What it shows"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    file = forms.FileField(
+        label=_("File (optional)"),
+        required=False,
+        help_text=_("A scan or the document itself: PDF, PNG, JPG, Word or Excel, up to 20 MB."),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +78,12 @@ class AttestationForm(forms.Form):
                 mark = "★" if item.core else "▲"
                 choices.append((item.code, f"{mark}{item.code} {item.title}"))
         self.fields["item_code"].choices = choices
+
+    def fields_for_service(self) -> dict:
+        """The cleaned data as the services take it (the file as ``upload``)."""
+        data = dict(self.cleaned_data)
+        data["upload"] = data.pop("file", None) or None
+        return data
 
 
 class GuidanceForm(forms.Form):

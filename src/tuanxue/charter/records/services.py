@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuanxue.charter.models import Attestation, ChecklistItem, CongressRecord, Guidance
+from tuanxue.charter.records.files import check_upload, remove_after_commit
 from tuanxue.charter.services import guidance_names, require_league_committee
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
@@ -163,31 +165,60 @@ def congress_record_delete(*, actor, record: CongressRecord) -> None:
 
 
 def _attestation_values(a: Attestation) -> dict:
-    return {"item": a.item_code, "title": a.title, "dated": a.dated, "summary": a.summary}
+    return {
+        "item": a.item_code,
+        "title": a.title,
+        "dated": a.dated,
+        "summary": a.summary,
+        "file": a.file_name,
+    }
 
 
 def attestation_update(
-    *, actor, attestation: Attestation, item_code: str, title: str, dated: dt.date, summary: str
+    *,
+    actor,
+    attestation: Attestation,
+    item_code: str,
+    title: str,
+    dated: dt.date,
+    summary: str,
+    upload=None,
 ) -> Attestation:
+    """Change a document; an attached file replaces the one before (removed once committed)."""
     require_league_committee(actor, attestation.school)
     title = check_attestation_fields(item_code=item_code, title=title, dated=dated)
-    with transaction.atomic():
-        attestation = Attestation.objects.select_for_update().get(pk=attestation.pk)
-        old = _attestation_values(attestation)
-        attestation.item_code = item_code
-        attestation.title = title
-        attestation.dated = dated
-        attestation.summary = summary.strip()
-        attestation.save()
-        new = _attestation_values(attestation)
-        audit_record(
-            school=attestation.school,
-            actor=actor,
-            action="charter.attestation.changed",
-            target=attestation,
-            old={k: v for k, v in old.items() if new[k] != v},
-            new={k: v for k, v in new.items() if old[k] != v},
-        )
+    digest = check_upload(upload) if upload is not None else None
+    stored = ""
+    try:
+        with transaction.atomic():
+            attestation = Attestation.objects.select_for_update().get(pk=attestation.pk)
+            old = _attestation_values(attestation)
+            attestation.item_code = item_code
+            attestation.title = title
+            attestation.dated = dated
+            attestation.summary = summary.strip()
+            if upload is not None:
+                remove_after_commit(attestation.file.name)
+                attestation.file_name = upload.name[:200]
+                attestation.file.save(upload.name, upload, save=False)
+                stored = attestation.file.name
+            attestation.save()
+            new = _attestation_values(attestation)
+            changed_new = {k: v for k, v in new.items() if old[k] != v}
+            if digest:
+                changed_new["sha256"] = digest
+            audit_record(
+                school=attestation.school,
+                actor=actor,
+                action="charter.attestation.changed",
+                target=attestation,
+                old={k: v for k, v in old.items() if new[k] != v},
+                new=changed_new,
+            )
+    except Exception:
+        if stored:
+            default_storage.delete(stored)
+        raise
     return attestation
 
 
@@ -204,6 +235,7 @@ def attestation_delete(*, actor, attestation: Attestation) -> None:
             target=attestation,
             old=_attestation_values(attestation),
         )
+        remove_after_commit(attestation.file.name)
         attestation.delete()
 
 

@@ -25,6 +25,11 @@ urlpatterns = [
         name="document_edit",
     ),
     path(
+        "s/<slug:school>/records/documents/<int:attestation_id>/file/",
+        views.document_file,
+        name="document_file",
+    ),
+    path(
         "s/<slug:school>/records/documents/<int:attestation_id>/delete/",
         views.document_delete,
         name="document_delete",

@@ -4,7 +4,7 @@ guidance, documents (attestations) and congresses held before the platform."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -175,11 +175,11 @@ def documents(request, school: str):
 def document_new(request, school: str):
     school_obj = get_records_school(school, request.viewer, write=True)
     initial = {"item_code": request.GET.get("item")} if request.GET.get("item") else None
-    form = AttestationForm(request.POST or None, initial=initial)
+    form = AttestationForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             attestation = charter_services.attestation_add(
-                actor=request.user, school=school_obj, **form.cleaned_data
+                actor=request.user, school=school_obj, **form.fields_for_service()
             )
         except DomainError as exc:
             refuse_form(form, exc)
@@ -207,6 +207,7 @@ def document_edit(request, school: str, attestation_id: int):
     attestation = get_attestation_for_viewer(school, attestation_id, request.viewer, write=True)
     form = AttestationForm(
         request.POST or None,
+        request.FILES or None,
         initial={
             "item_code": attestation.item_code,
             "title": attestation.title,
@@ -217,7 +218,7 @@ def document_edit(request, school: str, attestation_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.attestation_update(
-                actor=request.user, attestation=attestation, **form.cleaned_data
+                actor=request.user, attestation=attestation, **form.fields_for_service()
             )
         except DomainError as exc:
             refuse_form(form, exc)
@@ -230,6 +231,21 @@ def document_edit(request, school: str, attestation_id: int):
         form,
         heading=_("Edit document %(title)s") % {"title": attestation.title},
         back=("records:documents", _("Documents")),
+    )
+
+
+@login_required_page
+def document_file(request, school: str, attestation_id: int):
+    """The document's file, for those who may read the records (404 for anyone else)."""
+    attestation = get_attestation_for_viewer(school, attestation_id, request.viewer)
+    if not attestation.file:
+        raise Http404
+    try:
+        handle = attestation.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle, as_attachment=True, filename=attestation.file_name or attestation.file.name
     )
 
 
