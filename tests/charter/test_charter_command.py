@@ -121,3 +121,13 @@ def test_unknown_school_missing_file_and_bad_date(kit, tmp_path):
 def test_show_without_a_charter(kit):
     out = run("show", "--school", kit.school.code)
     assert kit.school.name in out
+
+
+def test_a_contradictory_limit_is_named_for_people_and_for_the_file(kit, tmp_path):
+    path = tmp_path / "rules.json"
+    path.write_text('{"college": {"heads_min": 4, "heads_max": 3}}', encoding="utf-8")
+    with pytest.raises(CommandError) as err:
+        run(*adopt_args(kit, "--file", str(path)))
+    message = str(err.value)
+    assert "每部门负责人数下限" in message and "college.heads_min" in message
+    assert "college.heads_max" in message

@@ -8,24 +8,21 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuanxue.charter.rules import ACADEMIC_PERIODS, CharterRules, Limits
+from tuanxue.charter.rules import (
+    ACADEMIC_PERIODS,
+    LEVEL_LABELS,
+    LIMIT_LABELS,
+    CharterRules,
+    Limits,
+)
 from tuanxue.org.models import PoliticalStatus
 
-LIMIT_LABELS = {
-    "staff_min": _("staff in total, at least"),
-    "staff_max": _("staff in total, at most"),
-    "presidium_max": _("presidium members, at most"),
-    "departments_max": _("departments, at most"),
-    "heads_min": _("heads per department, at least"),
-    "heads_max": _("heads per department, at most"),
-    "dept_staff_max": _("other staff per department, at most"),
-}
 PERIOD_LABELS = {
     "last_semester": _("last semester"),
     "last_year": _("last academic year"),
     "since_enrolment": _("since enrolment"),
 }
-LEVELS = {"school": _("School union"), "college": _("Each college union")}
+LEVELS = LEVEL_LABELS
 
 
 def as_percent(share: str) -> str:

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tuanxue.core.errors import DomainError
 from tuanxue.org.models import PoliticalStatus, Title
@@ -215,6 +216,30 @@ def _check_types(data: dict[str, Any]) -> None:
             refuse("forbidden_functions", _("an object of function: [words]"))
 
 
+LIMIT_LABELS = {
+    "staff_min": gettext_lazy("staff in total, at least"),
+    "staff_max": gettext_lazy("staff in total, at most"),
+    "presidium_max": gettext_lazy("presidium members, at most"),
+    "departments_max": gettext_lazy("departments, at most"),
+    "heads_min": gettext_lazy("heads per department, at least"),
+    "heads_max": gettext_lazy("heads per department, at most"),
+    "dept_staff_max": gettext_lazy("other staff per department, at most"),
+}
+LEVEL_LABELS = {
+    "school": gettext_lazy("School union"),
+    "college": gettext_lazy("Each college union"),
+}
+
+
+def _limit_name(level: str, name: str) -> str:
+    """A limit as a person reads it, with the key a rules file uses (college.heads_min)."""
+    return _("%(level)s “%(label)s” (%(key)s)") % {
+        "level": LEVEL_LABELS.get(level, level),
+        "label": LIMIT_LABELS.get(name, name),
+        "key": f"{level}.{name}",
+    }
+
+
 def _limits(level: str, data: dict[str, Any]) -> Limits:
     known = {f.name for f in dataclasses.fields(Limits)}
     unknown = sorted(set(data) - known)
@@ -229,8 +254,8 @@ def _limits(level: str, data: dict[str, Any]) -> Limits:
             isinstance(value, bool) or not isinstance(value, int) or value < 0
         ):
             raise DomainError(
-                _("%(level)s.%(name)s must be a whole number or empty.")
-                % {"level": level, "name": name},
+                _("%(limit)s must be a whole number or empty.")
+                % {"limit": _limit_name(level, name)},
                 field=level,
             )
     limits = Limits(**data)
@@ -238,8 +263,8 @@ def _limits(level: str, data: dict[str, Any]) -> Limits:
         lo, hi = getattr(limits, low), getattr(limits, high)
         if lo is not None and hi is not None and lo > hi:
             raise DomainError(
-                _("%(level)s: %(low)s is above %(high)s.")
-                % {"level": level, "low": low, "high": high},
+                _("%(low)s is above %(high)s.")
+                % {"low": _limit_name(level, low), "high": _limit_name(level, high)},
                 field=level,
             )
     return limits
