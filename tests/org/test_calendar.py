@@ -151,3 +151,47 @@ def test_calendar_page_shows_refusals_and_other_schools_years_are_not_found(
     assert client.get(url("year_edit", kit, theirs.pk)).status_code == 404
     page = client.get(url("index", kit)).content.decode()
     assert "2020-2021-1" in page
+
+
+def test_removing_what_was_added_by_mistake(client, kit, year):
+    from tuanxue.org.models import AcademicRecord
+
+    client.force_login(kit.user(role=Role.SCHOOL_LEAGUE))
+    semester = services.semester_create(
+        actor=None, year=year, number=1, start=D(2020, 9, 1), end=D(2021, 1, 31)
+    )
+    # A year with a semester stays, and says why.
+    confirm = client.get(url("year_delete", kit, year.pk))
+    assert confirm.status_code == 200
+    response = client.post(url("year_delete", kit, year.pk), follow=True)
+    assert AcademicYear.objects.filter(pk=year.pk).exists()
+    assert "2020-2021" in response.content.decode()
+    # A semester that records refer to stays; nothing is written to the audit log.
+    record = AcademicRecord.objects.create(
+        school=kit.school,
+        student=kit.student(),
+        semester=semester,
+        study_rank=1,
+        assessment_rank=1,
+        major_size=10,
+        failed_courses=0,
+    )
+    client.post(url("semester_delete", kit, semester.pk))
+    assert Semester.objects.filter(pk=semester.pk).exists()
+    assert not AuditEvent.objects.filter(action="org.semester.deleted").exists()
+    record.delete()
+    assert client.post(url("semester_delete", kit, semester.pk)).status_code == 302
+    assert not Semester.objects.filter(pk=semester.pk).exists()
+    assert client.post(url("year_delete", kit, year.pk)).status_code == 302
+    assert not AcademicYear.objects.filter(pk=year.pk).exists()
+    assert (
+        AuditEvent.objects.filter(action__in=["org.semester.deleted", "org.year.deleted"]).count()
+        == 2
+    )
+
+
+def test_reading_offices_cannot_remove(client, kit, year):
+    client.force_login(kit.user(role=Role.SCHOOL_PARTY))
+    assert client.get(url("year_delete", kit, year.pk)).status_code == 403
+    assert client.post(url("year_delete", kit, year.pk)).status_code == 403
+    assert AcademicYear.objects.filter(pk=year.pk).exists()

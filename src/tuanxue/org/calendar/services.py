@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from tuanxue.core.audit import audit_record
@@ -237,3 +238,54 @@ def semester_update(*, actor, semester: Semester, start: dt.date, end: dt.date) 
             new={"start": start, "end": end},
         )
     return semester
+
+
+def academic_year_delete(*, actor, year: AcademicYear) -> None:
+    """Remove a year added by mistake: only while it has no semesters."""
+    school = year.school
+    require_registry_manager(actor, school)
+    with transaction.atomic():
+        year = AcademicYear.objects.select_for_update().filter(pk=year.pk).first()
+        if year is None:
+            raise DomainError(_("This academic year was already removed."))
+        if Semester.objects.filter(academic_year=year).exists():
+            raise DomainError(
+                _("Academic year %(code)s has semesters; remove them first.") % {"code": year.code}
+            )
+        audit_record(
+            school=school,
+            actor=actor,
+            action="org.year.deleted",
+            target=year,
+            old={"code": year.code, "start": year.start, "end": year.end},
+        )
+        year.delete()
+
+
+def semester_delete(*, actor, semester: Semester) -> None:
+    """Remove a semester added by mistake: only while no record, rotation or post refers to it."""
+    school = semester.school
+    require_registry_manager(actor, school)
+    with transaction.atomic():
+        AcademicYear.objects.select_for_update().get(pk=semester.academic_year_id)
+        semester = Semester.objects.filter(pk=semester.pk).first()
+        if semester is None:
+            raise DomainError(_("This semester was already removed."))
+        audit_record(
+            school=school,
+            actor=actor,
+            action="org.semester.deleted",
+            target=semester,
+            old={"code": semester.code, "start": semester.start, "end": semester.end},
+        )
+        try:
+            with transaction.atomic():
+                semester.delete()
+        except ProtectedError as exc:
+            raise DomainError(
+                _(
+                    "Semester %(code)s is in use (academic records or the rotation refer to it) "
+                    "and cannot be removed; change its dates instead."
+                )
+                % {"code": semester.code}
+            ) from exc

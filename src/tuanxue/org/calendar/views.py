@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuanxue.core.errors import DomainError
-from tuanxue.core.forms import refuse_form
+from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.core.models import AcademicYear, Semester
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.calendar import services
@@ -165,3 +165,59 @@ def semester_edit(request, school: str, semester_id: int):
             messages.success(request, _("Semester %(code)s was saved.") % {"code": semester.code})
             return redirect("calendar:index", school=school_obj.code)
     return _page(request, school_obj, form, _("Semester %(code)s") % {"code": semester.code})
+
+
+def _confirm(request, school, heading, what):
+    return render(
+        request,
+        "org/calendar/confirm_delete.html",
+        {"school": school, "heading": heading, "what": what},
+    )
+
+
+@login_required_page
+def year_delete(request, school: str, year_id: int):
+    school_obj, year = _year(request, school, year_id)
+    if request.method == "POST":
+        try:
+            services.academic_year_delete(actor=request.user, year=year)
+        except DomainError as exc:
+            refuse_message(request, exc)
+        else:
+            messages.success(
+                request, _("Academic year %(code)s was removed.") % {"code": year.code}
+            )
+        return redirect("calendar:index", school=school_obj.code)
+    return _confirm(
+        request,
+        school_obj,
+        _("Remove academic year %(code)s?") % {"code": year.code},
+        _("Only a year without semesters can be removed. The removal is kept in the audit log."),
+    )
+
+
+@login_required_page
+def semester_delete(request, school: str, semester_id: int):
+    school_obj = _school(request, school, write=True)
+    semester = (
+        Semester.objects.filter(pk=semester_id, school=school_obj).select_related("school").first()
+    )
+    if semester is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.semester_delete(actor=request.user, semester=semester)
+        except DomainError as exc:
+            refuse_message(request, exc)
+        else:
+            messages.success(request, _("Semester %(code)s was removed.") % {"code": semester.code})
+        return redirect("calendar:index", school=school_obj.code)
+    return _confirm(
+        request,
+        school_obj,
+        _("Remove semester %(code)s?") % {"code": semester.code},
+        _(
+            "A semester that academic records or the rotation refer to cannot be removed. The "
+            "removal is kept in the audit log."
+        ),
+    )
