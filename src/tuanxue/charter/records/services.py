@@ -121,7 +121,9 @@ def congress_record_update(
     )
     with transaction.atomic():
         record = (
-            CongressRecord.objects.select_for_update().select_related("union").get(pk=record.pk)
+            CongressRecord.objects.select_for_update(of=("self",))
+            .select_related("union")
+            .get(pk=record.pk)
         )
         old = _congress_values(record)
         record.union = union
@@ -147,7 +149,7 @@ def congress_record_delete(*, actor, record: CongressRecord) -> None:
     require_league_committee(actor, record.school)
     with transaction.atomic():
         record = (
-            CongressRecord.objects.select_for_update()
+            CongressRecord.objects.select_for_update(of=("self",))
             .select_related("union")
             .filter(pk=record.pk)
             .first()
@@ -244,7 +246,7 @@ def guidance_clear(*, actor, union) -> None:
     require_league_committee(actor, union.school)
     with transaction.atomic():
         guidance = (
-            Guidance.objects.select_for_update()
+            Guidance.objects.select_for_update(of=("self",))
             .select_related("advisor", "secretary_general")
             .filter(union=union)
             .first()

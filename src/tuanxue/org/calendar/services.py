@@ -191,7 +191,11 @@ def semester_create(
     require_registry_manager(actor, school)
     with transaction.atomic():
         # The year's row is locked: two semesters of one year are added one after the other.
-        year = AcademicYear.objects.select_for_update().select_related("school").get(pk=year.pk)
+        year = (
+            AcademicYear.objects.select_for_update(of=("self",))
+            .select_related("school")
+            .get(pk=year.pk)
+        )
         _check_semester(year, number, start, end)
         code = f"{year.code}-{number}"
         try:
