@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("tuanxue.org.urls")),
     path("", include("tuanxue.org.people.urls")),
     path("", include("tuanxue.charter.urls")),
+    path("", include("tuanxue.charter.records.urls")),
+    path("", include("tuanxue.org.calendar.urls")),
     path("", include("tuanxue.selection.urls")),
     path("", include("tuanxue.selection.urls_exits")),
     path("", include("tuanxue.activities.urls")),

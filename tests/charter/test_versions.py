@@ -18,10 +18,10 @@ def adopt_data(**changes):
         "rotation": "on",
         "political_statuses": ["party", "party_probationary", "league"],
         "academic_period": "last_year",
-        "academic_top_share": "0.30",
+        "academic_top_share": "30",
         "academic_counts_assessment": "on",
         "first_year_exempt": "on",
-        "delegate_ratio": "0.010",
+        "delegate_ratio": "1",
         "congress_interval_months": "12",
     }
     for level, limits in (("school", SEED_2020.school), ("college", SEED_2020.college)):
@@ -83,3 +83,20 @@ def test_a_duplicate_label_is_refused(client, chartered):
     response = client.post(url, adopt_data(version_label="2020年修改版"))
     assert response.status_code == 200
     assert Charter.objects.filter(school=chartered.school).count() == 1
+
+
+def test_shares_are_entered_as_percentages(client, chartered):
+    client.force_login(chartered.user(role=Role.SCHOOL_LEAGUE))
+    url = reverse("charter:adopt", args=[chartered.school.code])
+    form = client.get(url).content.decode()
+    assert 'name="delegate_ratio" value="1"' in form
+    assert 'name="academic_top_share" value="30"' in form
+    response = client.post(url, adopt_data(delegate_ratio="1.5", academic_top_share="25"))
+    assert response.status_code == 302
+    rules = Charter.objects.get(school=chartered.school, version_label="2022年修改版").parsed
+    assert rules.delegate_ratio == "0.015" and rules.academic_top_share == "0.25"
+    assert rules.ratio_percent == "1.5%"
+    # A share written as a fraction is out of range, and says so on its field.
+    response = client.post(url, adopt_data(version_label="另一版", delegate_ratio="0.01"))
+    assert response.status_code == 200
+    assert "delegate_ratio" in response.context["form"].errors

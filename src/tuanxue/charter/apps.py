@@ -10,8 +10,10 @@ class CharterConfig(AppConfig):
     def ready(self):
         from tuanxue.charter import demo as charter_demo
         from tuanxue.charter.enforcement import CharterPolicy
-        from tuanxue.org import demo, policy
+        from tuanxue.charter.records.views_setup import home_panel
+        from tuanxue.org import demo, home_panels, policy
 
         policy.register(CharterPolicy())
+        home_panels.register(home_panel)
         demo.register_step("before_posts", charter_demo.adopt_charter)
         demo.register_step("after", charter_demo.record_the_rest)

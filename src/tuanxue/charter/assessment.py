@@ -120,7 +120,8 @@ def _rows_result(ctx: Context, pick) -> tuple[str, list[str], list[str]]:
     for s in ctx.structures:
         for row in pick(union_rules(s, ctx.rules)):
             if not row.ok:
-                breaches.append(f"{s.union.name}：{row.rule} {row.actual}（{row.limit}）")
+                named = f"（{'、'.join(row.bodies)}）" if row.bodies else ""
+                breaches.append(f"{s.union.name}：{row.rule}{named} {row.actual}（{row.limit}）")
                 evidence.append(ctx.union_url(s.union))
     return (FAIL if breaches else PASS), breaches, evidence
 
@@ -238,6 +239,7 @@ def check_academic(ctx: Context) -> ItemResult:
             undecided.append((m, verdict))
     status = FAIL if failed else (NOT_EVIDENCED if undecided else PASS)
     listed = failed or undecided
+    checked = [ctx.union_url(s.union) for s in ctx.structures if s.members]
     return ItemResult(
         "",
         "",
@@ -245,7 +247,7 @@ def check_academic(ctx: Context) -> ItemResult:
         status,
         len(failed),
         0,
-        [ctx.student_url(m.student_id) for m, _v in listed],
+        [ctx.student_url(m.student_id) for m, _v in listed] or checked,
         "；".join(
             f"{m.union.name} {m.student.name}：{'，'.join(v.reasons)}" for m, v in listed[:20]
         )

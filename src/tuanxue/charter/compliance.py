@@ -23,6 +23,8 @@ class RuleRow:
     limit: str
     ok: bool
     members: list[Membership] = field(default_factory=list)
+    # The bodies a broken rule is about, by name (a body without members is named too).
+    bodies: list[str] = field(default_factory=list)
 
 
 def _limit_text(low: int | None, high: int | None) -> str:
@@ -33,6 +35,9 @@ def _limit_text(low: int | None, high: int | None) -> str:
     if low is not None:
         return f"≥ {low}"
     return "—"
+
+
+limit_text = _limit_text
 
 
 def _within(value: int, low: int | None, high: int | None) -> bool:
@@ -123,6 +128,7 @@ def union_rules(s: UnionStructure, rules: CharterRules) -> list[RuleRow]:
             "0",
             not forbidden,
             [m for d, _f in forbidden for m in d.members],
+            [f"{d.body.name}（{'、'.join(f)}）" for d, f in forbidden],
         )
     )
     other_levels = [d for d in s.departments if any(w in d.body.name for w in OTHER_LEVEL_WORDS)]
@@ -134,6 +140,7 @@ def union_rules(s: UnionStructure, rules: CharterRules) -> list[RuleRow]:
             "0",
             not other_levels,
             [m for d in other_levels for m in d.members],
+            [d.body.name for d in other_levels],
         )
     )
     return rows

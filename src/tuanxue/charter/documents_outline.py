@@ -42,6 +42,7 @@ from tuanxue.charter.documents_text import (
     split_paragraphs,
     value_text,
 )
+from tuanxue.charter.measures import describe
 from tuanxue.charter.models import Assessment
 
 __all__ = [
@@ -112,7 +113,8 @@ def table_rows(report: Report) -> list[TableRow]:
     rows = []
     for item in report.items:
         check = checks.get(id(item))
-        limit = value_text(item.limit, limit=True)
+        described = describe(check, item)
+        actual, limit = described or (value_text(item.actual), value_text(item.limit, limit=True))
         evidence = list(dict.fromkeys(labels.get(e, e) for e in item.evidence))
         if check == "congress_on_schedule":
             limit = f"{report.context.rules.congress_interval_months}个月内"
@@ -123,7 +125,7 @@ def table_rows(report: Report) -> list[TableRow]:
                 code=item.code,
                 mark=CORE_MARK[item.core],
                 title=item.title,
-                actual=value_text(item.actual),
+                actual=actual,
                 limit=limit,
                 status=STATUS_TEXT.get(item.status, item.status),
                 status_key=item.status,

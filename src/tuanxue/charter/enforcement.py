@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tuanxue.charter.academic import academic_verdict, political_ok
+from tuanxue.charter.compliance import OTHER_LEVEL_WORDS
 from tuanxue.charter.services import charter_in_force
 from tuanxue.core.errors import DomainError
 from tuanxue.org.models import HEAD_TITLES, BodyKind, Department, Membership, Title
@@ -23,6 +24,10 @@ def _refuse(message: str, field: str = "title") -> None:
 
 
 class CharterPolicy:
+    def allowed_titles(self, *, union, day: dt.date) -> list[str] | None:
+        charter = charter_in_force(union.school, day)
+        return None if charter is None else list(charter.parsed.allowed_titles)
+
     def check_membership(self, *, body, student, title: str, day: dt.date) -> None:
         union = body.union
         charter = charter_in_force(union.school, day)
@@ -111,6 +116,18 @@ class CharterPolicy:
         if charter is None:
             return
         rules = charter.parsed
+        renamed = department is None or department.name != name
+        level_words = [w for w in OTHER_LEVEL_WORDS if w in name] if renamed else []
+        if level_words:
+            _refuse(
+                _(
+                    "Under the charter (%(charter)s) a union has a presidium and work departments "
+                    "and no other standing level; %(name)s (a “%(word)s”) would be one. Name it "
+                    "as a department (…部)."
+                )
+                % {"charter": charter.version_label, "name": name, "word": level_words[0]},
+                field="name",
+            )
         forbidden = rules.forbidden_in(f"{name} {remit}")
         if forbidden:
             _refuse(

@@ -3,28 +3,37 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuanxue.charter.rules import ACADEMIC_PERIODS, CharterRules, Limits
+from tuanxue.charter.rules import (
+    ACADEMIC_PERIODS,
+    LEVEL_LABELS,
+    LIMIT_LABELS,
+    CharterRules,
+    Limits,
+)
 from tuanxue.org.models import PoliticalStatus
 
-LIMIT_LABELS = {
-    "staff_min": _("staff in total, at least"),
-    "staff_max": _("staff in total, at most"),
-    "presidium_max": _("presidium members, at most"),
-    "departments_max": _("departments, at most"),
-    "heads_min": _("heads per department, at least"),
-    "heads_max": _("heads per department, at most"),
-    "dept_staff_max": _("other staff per department, at most"),
-}
 PERIOD_LABELS = {
     "last_semester": _("last semester"),
     "last_year": _("last academic year"),
     "since_enrolment": _("since enrolment"),
 }
-LEVELS = {"school": _("School union"), "college": _("Each college union")}
+LEVELS = LEVEL_LABELS
+
+
+def as_percent(share: str) -> str:
+    """A stored share as the form shows it: "0.30" → "30", "0.01" → "1"."""
+    value = (Decimal(share) * 100).normalize()
+    return f"{value:f}"
+
+
+def from_percent(value: Decimal) -> str:
+    """The form's percentage as the rules store it: 30 → "0.3", 1 → "0.01"."""
+    return f"{(Decimal(value) / 100).normalize():f}"
 
 
 class CharterForm(forms.Form):
@@ -47,17 +56,22 @@ class CharterForm(forms.Form):
         choices=[(p, PERIOD_LABELS[p]) for p in ACADEMIC_PERIODS],
     )
     academic_top_share = forms.DecimalField(
-        label=_("Top share of the major"), min_value=0.01, max_value=1, decimal_places=2
+        label=_("Top share of the major (%)"),
+        min_value=1,
+        max_value=100,
+        decimal_places=1,
+        help_text=_("For the top 30 per cent of the major, enter 30."),
     )
     academic_counts_assessment = forms.BooleanField(
         label=_("The comprehensive-assessment rank counts too"), required=False
     )
     first_year_exempt = forms.BooleanField(label=_("First-year students exempt"), required=False)
     delegate_ratio = forms.DecimalField(
-        label=_("Delegates per student of a college"),
-        min_value=0.001,
-        max_value=1,
-        decimal_places=3,
+        label=_("Delegates, as a percentage of each college's students"),
+        min_value=Decimal("0.1"),
+        max_value=100,
+        decimal_places=1,
+        help_text=_("1 means at least one delegate per hundred students."),
     )
     congress_interval_months = forms.IntegerField(
         label=_("Congress at least every (months)"), min_value=1, max_value=60
@@ -85,8 +99,8 @@ class CharterForm(forms.Form):
             ):
                 self.fields[name].initial = getattr(base, name)
             self.fields["political_statuses"].initial = list(base.political_statuses)
-            self.fields["academic_top_share"].initial = base.academic_top_share
-            self.fields["delegate_ratio"].initial = base.delegate_ratio
+            self.fields["academic_top_share"].initial = as_percent(base.academic_top_share)
+            self.fields["delegate_ratio"].initial = as_percent(base.delegate_ratio)
 
     def rules_json(self) -> dict:
         data = self.cleaned_data
@@ -104,6 +118,6 @@ class CharterForm(forms.Form):
             "congress_interval_months",
         ):
             rules[name] = data[name]
-        rules["academic_top_share"] = str(data["academic_top_share"])
-        rules["delegate_ratio"] = str(data["delegate_ratio"])
+        rules["academic_top_share"] = from_percent(data["academic_top_share"])
+        rules["delegate_ratio"] = from_percent(data["delegate_ratio"])
         return rules

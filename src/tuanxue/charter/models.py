@@ -102,6 +102,15 @@ class CongressRecord(models.Model):
         return f"{self.name}（{self.held_on:%Y-%m-%d}）"
 
 
+def attestation_upload_to(instance, filename: str) -> str:
+    """Stored under a random name (the original name is kept in ``file_name``)."""
+    import pathlib
+    import uuid
+
+    suffix = pathlib.Path(filename).suffix.lower()[:8]
+    return f"attestations/{instance.school_id}/{uuid.uuid4().hex}{suffix}"
+
+
 class Attestation(models.Model):
     """Documentary evidence for a checklist item whose facts live outside Tuanxue (a Party
     committee meeting, an appointment letter), recorded by the League committee."""
@@ -111,6 +120,8 @@ class Attestation(models.Model):
     title = models.CharField(_("document"), max_length=200)
     dated = models.DateField(_("dated"))
     summary = models.TextField(_("summary"), blank=True)
+    file = models.FileField(_("file"), upload_to=attestation_upload_to, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -7,11 +7,13 @@ not understand, naming the field, so a bad version can never be adopted.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tuanxue.core.errors import DomainError
 from tuanxue.org.models import PoliticalStatus, Title
@@ -90,6 +92,11 @@ class CharterRules:
     def ratio(self) -> Fraction:
         return Fraction(self.delegate_ratio)
 
+    @property
+    def ratio_percent(self) -> str:
+        """The delegate ratio as a percentage: 0.01 → 1%."""
+        return f"{float(self.ratio) * 100:g}%"
+
     def limits_for(self, union) -> Limits:
         return self.school if union.college_id is None else self.college
 
@@ -117,15 +124,22 @@ class CharterRules:
             raise DomainError(
                 _("Unknown charter rule: %(name)s.") % {"name": ", ".join(unknown)}, field="rules"
             )
+        _check_types(data)
         for level in ("school", "college"):
             if level in data:
                 data[level] = _limits(level, data[level])
         if "political_statuses" in data:
             statuses = tuple(data["political_statuses"])
-            bad = [s for s in statuses if s not in PoliticalStatus.values]
-            if bad or not statuses:
+            bad = [str(s) for s in statuses if s not in PoliticalStatus.values]
+            if bad:
                 raise DomainError(
-                    _("Unknown political status in the charter: %(v)s.") % {"v": bad},
+                    _("Unknown political status in the charter: %(v)s (known: %(known)s).")
+                    % {"v": "、".join(bad), "known": ", ".join(PoliticalStatus.values)},
+                    field="political_statuses",
+                )
+            if not statuses:
+                raise DomainError(
+                    _("The charter must allow at least one political status."),
                     field="political_statuses",
                 )
             data["political_statuses"] = statuses
@@ -157,6 +171,75 @@ class CharterRules:
             )
 
 
+# The JSON type each plain rule must have (the levels and statuses are checked on their own).
+_BOOLS = ("rotation", "academic_counts_assessment", "first_year_exempt")
+_INTS = ("congress_interval_months", "major_activity_capacity")
+_TEXTS = ("academic_period", "academic_top_share", "delegate_ratio")
+
+
+def _check_types(data: dict[str, Any]) -> None:
+    """Refuse a value of the wrong JSON type, naming the rule (before anything uses it)."""
+
+    def refuse(name: str, kind: str) -> None:
+        raise DomainError(
+            _("Charter rule %(name)s must be %(kind)s, not %(value)s.")
+            % {"name": name, "kind": kind, "value": json.dumps(data[name], ensure_ascii=False)},
+            field=name,
+        )
+
+    for name in _BOOLS:
+        if name in data and not isinstance(data[name], bool):
+            refuse(name, _("true or false"))
+    for name in _INTS:
+        if name in data and (isinstance(data[name], bool) or not isinstance(data[name], int)):
+            refuse(name, _("a whole number"))
+    for name in _TEXTS:
+        if (
+            name in data
+            and isinstance(data[name], int | float)
+            and not isinstance(data[name], bool)
+        ):
+            data[name] = str(data[name])
+        elif name in data and not isinstance(data[name], str):
+            refuse(name, _('a text such as "0.30"'))
+    for name in ("school", "college"):
+        if name in data and not isinstance(data[name], dict):
+            refuse(name, _("an object of limits"))
+    if "political_statuses" in data and not isinstance(data["political_statuses"], list):
+        refuse("political_statuses", _("a list"))
+    if "forbidden_functions" in data:
+        value = data["forbidden_functions"]
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(w, str) for w in v)
+            for k, v in value.items()
+        ):
+            refuse("forbidden_functions", _("an object of function: [words]"))
+
+
+LIMIT_LABELS = {
+    "staff_min": gettext_lazy("staff in total, at least"),
+    "staff_max": gettext_lazy("staff in total, at most"),
+    "presidium_max": gettext_lazy("presidium members, at most"),
+    "departments_max": gettext_lazy("departments, at most"),
+    "heads_min": gettext_lazy("heads per department, at least"),
+    "heads_max": gettext_lazy("heads per department, at most"),
+    "dept_staff_max": gettext_lazy("other staff per department, at most"),
+}
+LEVEL_LABELS = {
+    "school": gettext_lazy("School union"),
+    "college": gettext_lazy("Each college union"),
+}
+
+
+def _limit_name(level: str, name: str) -> str:
+    """A limit as a person reads it, with the key a rules file uses (college.heads_min)."""
+    return _("%(level)s “%(label)s” (%(key)s)") % {
+        "level": LEVEL_LABELS.get(level, level),
+        "label": LIMIT_LABELS.get(name, name),
+        "key": f"{level}.{name}",
+    }
+
+
 def _limits(level: str, data: dict[str, Any]) -> Limits:
     known = {f.name for f in dataclasses.fields(Limits)}
     unknown = sorted(set(data) - known)
@@ -167,10 +250,12 @@ def _limits(level: str, data: dict[str, Any]) -> Limits:
             field=level,
         )
     for name, value in data.items():
-        if value is not None and (not isinstance(value, int) or value < 0):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 0
+        ):
             raise DomainError(
-                _("%(level)s.%(name)s must be a whole number or empty.")
-                % {"level": level, "name": name},
+                _("%(limit)s must be a whole number or empty.")
+                % {"limit": _limit_name(level, name)},
                 field=level,
             )
     limits = Limits(**data)
@@ -178,8 +263,8 @@ def _limits(level: str, data: dict[str, Any]) -> Limits:
         lo, hi = getattr(limits, low), getattr(limits, high)
         if lo is not None and hi is not None and lo > hi:
             raise DomainError(
-                _("%(level)s: %(low)s is above %(high)s.")
-                % {"level": level, "low": low, "high": high},
+                _("%(low)s is above %(high)s.")
+                % {"low": _limit_name(level, low), "high": _limit_name(level, high)},
                 field=level,
             )
     return limits

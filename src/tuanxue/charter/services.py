@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -91,9 +92,12 @@ def congress_record_add(
     elected_presidium: bool,
     notes: str = "",
 ) -> CongressRecord:
+    from tuanxue.charter.records.services import check_congress_fields
+
     require_league_committee(actor, school)
-    if delegates < 1:
-        raise DomainError(_("A congress has at least one delegate."), field="delegates")
+    name = check_congress_fields(
+        union=union, school=school, name=name, held_on=held_on, delegates=delegates
+    )
     with transaction.atomic():
         record = CongressRecord.objects.create(
             school=school,
@@ -120,28 +124,65 @@ def congress_record_add(
 
 
 def attestation_add(
-    *, actor, school: School, item_code: str, title: str, dated: dt.date, summary: str = ""
+    *,
+    actor,
+    school: School,
+    item_code: str,
+    title: str,
+    dated: dt.date,
+    summary: str = "",
+    upload=None,
 ) -> Attestation:
+    """Record a document, with its file when one is attached (checked before anything is
+    written; the stored file is removed again if the record is not)."""
+    from tuanxue.charter.records.files import check_upload
+    from tuanxue.charter.records.services import check_attestation_fields
+
     require_league_committee(actor, school)
-    if not title.strip():
-        raise DomainError(_("Name the document."), field="title")
-    with transaction.atomic():
-        attestation = Attestation.objects.create(
-            school=school,
-            item_code=item_code,
-            title=title.strip(),
-            dated=dated,
-            summary=summary,
-            recorded_by=actor,
-        )
-        audit_record(
-            school=school,
-            actor=actor,
-            action="charter.attestation.recorded",
-            target=attestation,
-            new={"item": item_code, "title": title, "dated": dated},
-        )
+    title = check_attestation_fields(item_code=item_code, title=title, dated=dated)
+    digest = check_upload(upload) if upload is not None else None
+    stored = ""
+    try:
+        with transaction.atomic():
+            attestation = Attestation.objects.create(
+                school=school,
+                item_code=item_code,
+                title=title,
+                dated=dated,
+                summary=summary.strip(),
+                recorded_by=actor,
+            )
+            new = {"item": item_code, "title": title, "dated": dated}
+            if upload is not None:
+                attestation.file_name = upload.name[:200]
+                attestation.file.save(upload.name, upload, save=False)
+                stored = attestation.file.name
+                attestation.save(update_fields=["file", "file_name"])
+                new.update({"file": attestation.file_name, "sha256": digest})
+            audit_record(
+                school=school,
+                actor=actor,
+                action="charter.attestation.recorded",
+                target=attestation,
+                new=new,
+            )
+    except Exception:
+        if stored:
+            default_storage.delete(stored)
+        raise
     return attestation
+
+
+def guidance_names(guidance: Guidance) -> dict:
+    """The teachers as the audit log shows them: name and staff number."""
+
+    def person(p):
+        return None if p is None else f"{p.name}（{p.staff_no}）"
+
+    return {
+        "advisor": person(guidance.advisor),
+        "secretary_general": person(guidance.secretary_general),
+    }
 
 
 def guidance_set(*, actor, union, advisor=None, secretary_general=None) -> Guidance:
@@ -149,9 +190,14 @@ def guidance_set(*, actor, union, advisor=None, secretary_general=None) -> Guida
     for person in (advisor, secretary_general):
         if person is not None and person.school_id != union.school_id:
             raise DomainError(_("The teacher belongs to another school."))
+    if advisor is None and secretary_general is None:
+        raise DomainError(
+            _("Choose the advisor teacher or the secretary-general teacher (or both)."),
+            field="advisor",
+        )
     with transaction.atomic():
-        guidance, _created = Guidance.objects.select_for_update().get_or_create(union=union)
-        old = {"advisor": guidance.advisor_id, "secretary_general": guidance.secretary_general_id}
+        guidance, created = Guidance.objects.select_for_update().get_or_create(union=union)
+        old = None if created else guidance_names(guidance)
         guidance.advisor = advisor
         guidance.secretary_general = secretary_general
         guidance.save()
@@ -161,10 +207,7 @@ def guidance_set(*, actor, union, advisor=None, secretary_general=None) -> Guida
             action="charter.guidance.set",
             target=guidance,
             old=old,
-            new={
-                "advisor": guidance.advisor_id,
-                "secretary_general": guidance.secretary_general_id,
-            },
+            new=guidance_names(guidance),
         )
     return guidance
 

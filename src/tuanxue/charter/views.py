@@ -14,14 +14,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tuanxue.charter import documents
 from tuanxue.charter.assessment import PASS, Report, assess, build_context
 from tuanxue.charter.compliance import union_rules
 from tuanxue.charter.documents_outline import SECTIONS, evidence_labels
+from tuanxue.charter.documents_text import items_by_check
 from tuanxue.charter.forms import AssessmentForm, field_name
+from tuanxue.charter.measures import describe
 from tuanxue.charter.models import Assessment
+from tuanxue.charter.records.fixes import fix_link
 from tuanxue.charter.services import assessment_save
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
@@ -94,6 +97,13 @@ def assessment_school(request, code: str) -> School:
     return school
 
 
+FIGURE_UNITS = {
+    "staff_total": pgettext_lazy("unit", "people"),
+    "presidium_size": pgettext_lazy("unit", "people"),
+    "department_count": pgettext_lazy("unit", "departments"),
+}
+
+
 def display(value, *, limit: bool = False) -> str:
     """An item's actual or limit as the page shows it."""
     if value is None or value == "":
@@ -101,7 +111,8 @@ def display(value, *, limit: bool = False) -> str:
     if isinstance(value, dict):
         mark = "≤ " if limit else ""
         return " · ".join(
-            f"{FIGURE_LABELS.get(k, k)} {'—' if v is None else f'{mark}{v}'}"
+            f"{FIGURE_LABELS.get(k, k)} "
+            + (str(_("no limit")) if v is None else f"{mark}{v} {FIGURE_UNITS.get(k, '')}".strip())
             for k, v in value.items()
         )
     if isinstance(value, list | tuple):
@@ -109,14 +120,20 @@ def display(value, *, limit: bool = False) -> str:
     return str(value)
 
 
-def item_rows(report: Report, *, evidence: bool = True) -> list[dict]:
+def item_rows(report: Report, *, evidence: bool = True, viewer=None) -> list[dict]:
     labels = evidence_labels(report) if evidence else {}
+    checks = {id(item): check for check, item in items_by_check(report).items()}
     rows = []
     for item in report.items:
+        check = checks.get(id(item))
+        described = describe(check, item)
+        actual, limit = described or (display(item.actual), display(item.limit, limit=True))
         row = {
             "item": item,
-            "actual": display(item.actual),
-            "limit": display(item.limit, limit=True),
+            "check": check,
+            "actual": actual,
+            "limit": limit,
+            "fix": fix_link(report.school, check, item, viewer) if evidence else None,
             "status": STATUS_LABELS.get(item.status, item.status),
             "tag": STATUS_TAGS.get(item.status, ""),
         }
@@ -182,7 +199,7 @@ def assessment(request, school: str):
         "date_error": error,
         "figures": figures,
         "ratio": f"{ratio * 100:.2f}%",
-        "rows": item_rows(report),
+        "rows": item_rows(report, viewer=request.viewer),
         "core_open": [i.code for i in report.items if i.core and i.status != PASS],
         "record": record,
         "sections": [(label, key in written) for key, _h, label, _c in SECTIONS],

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuanxue.charter.compliance import limit_text
 from tuanxue.charter.forms_versions import LEVELS, PERIOD_LABELS, CharterForm
 from tuanxue.charter.models import Charter
 from tuanxue.charter.rules import CharterRules
@@ -17,6 +18,22 @@ from tuanxue.core.errors import DomainError
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.models import PoliticalStatus, Role, Title
 from tuanxue.org.views import login_required_page
+
+
+def limit_cells(limits) -> list[str]:
+    """One level's caps as the table shows them: "≤ 60", "20–30", "≥ 2" or "no limit"."""
+
+    def cell(low, high) -> str:
+        text = limit_text(low, high)
+        return str(_("no limit")) if text == "—" else text
+
+    return [
+        cell(limits.staff_min, limits.staff_max),
+        cell(None, limits.presidium_max),
+        cell(None, limits.departments_max),
+        cell(limits.heads_min, limits.heads_max),
+        cell(None, limits.dept_staff_max),
+    ]
 
 
 def _may_adopt(viewer, school) -> bool:
@@ -41,7 +58,7 @@ def versions(request, school: str):
                     str(PoliticalStatus(s).label) for s in rules.political_statuses
                 ),
                 "period": PERIOD_LABELS[rules.academic_period],
-                "levels": [(LEVELS[k], getattr(rules, k)) for k in LEVELS],
+                "levels": [(LEVELS[k], limit_cells(getattr(rules, k))) for k in LEVELS],
             }
         )
     return render(

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tuanxue.org import policy
 from tuanxue.org.models import Department, EndReason, Student, Title
 
 
@@ -34,6 +35,10 @@ class MembershipForm(forms.Form):
         )
         self.fields["body"].label_from_instance = lambda b: b.name
         self.fields["start"].initial = timezone.localdate()
+        # Offer only the titles the charter in force allows (no chair under rotation).
+        allowed = policy.allowed_titles(union=union, day=timezone.localdate())
+        if allowed is not None:
+            self.fields["title"].choices = [c for c in Title.choices if c[0] in allowed]
 
     def clean_student_no(self):
         number = self.cleaned_data["student_no"].strip()

@@ -39,3 +39,14 @@ def check_membership(*, body, student, title: str, day: dt.date) -> None:
 def check_department(*, union, name: str, remit: str, department=None) -> None:
     for policy in _policies:
         policy.check_department(union=union, name=name, remit=remit, department=department)
+
+
+def allowed_titles(*, union, day: dt.date) -> list[str] | None:
+    """The titles a post in ``union`` may have on ``day`` (None: no policy limits them), so a
+    form offers only those. A policy may leave out ``allowed_titles``."""
+    allowed = None
+    for policy in _policies:
+        titles = getattr(policy, "allowed_titles", lambda **_kw: None)(union=union, day=day)
+        if titles is not None:
+            allowed = list(titles) if allowed is None else [t for t in allowed if t in titles]
+    return allowed

@@ -93,6 +93,11 @@ class UnionStructure:
         total = self.staff_total
         return round(self.from_college_unions / total, 4) if total else 0.0
 
+    @property
+    def from_college_unions_percent(self) -> str:
+        """The share as the report writes it: 0.6774 → 67.74%."""
+        return f"{self.from_college_unions_ratio * 100:.2f}%"
+
 
 def union_structure(union: Union, day: dt.date | None = None) -> UnionStructure:
     """Presidium, departments, heads and staff of ``union`` on ``day``: three queries."""

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from tuanxue.org import selectors
+from tuanxue.org import home_panels, selectors
 from tuanxue.org.access import (
     get_college_for_viewer,
     get_school_for_viewer,
@@ -57,6 +57,7 @@ def school_home(request, school: str):
         "structure": structure,
         "posts": viewer.posts,
         "schools": (list(school_obj.__class__.objects.all()) if viewer.sees_all_schools else []),
+        "panels": home_panels.collect(request, school_obj),
     }
     return render(request, "org/home.html", context)
 
