@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from tuanxue.charter.academic import RecordBook, academic_verdict
 from tuanxue.charter.models import Guidance
-from tuanxue.charter.records.links import link_or_none
 from tuanxue.charter.rules import CharterRules
 from tuanxue.charter.services import charter_in_force
 from tuanxue.core.models import AcademicYear, School, Semester
@@ -105,7 +104,7 @@ def _roles(school: School) -> SetupItem:
         or _(
             "The League committee, Student Affairs and every college's League committee hold their roles."
         ),
-        link_or_none("people:roles", school.code),
+        reverse("people:roles", args=[school.code]),
     )
 
 
@@ -139,7 +138,7 @@ def _accounts(school: School) -> SetupItem:
         _("Students and staff have accounts"),
         done,
         detail,
-        link_or_none("people:accounts", school.code)
+        reverse("people:accounts", args=[school.code])
         if students["total"]
         else reverse("org:imports", args=[school.code]),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tuanxue.charter import services as charter_services
@@ -18,7 +19,6 @@ from tuanxue.charter.records.access import (
     may_write,
 )
 from tuanxue.charter.records.forms import AttestationForm, CongressRecordForm, GuidanceForm
-from tuanxue.charter.records.links import link_or_none
 from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.org.access import get_union_for_viewer
@@ -62,7 +62,7 @@ def guidance(request, school: str):
             "rows": rows,
             "may_write": may_write(request.viewer, school_obj),
             "has_staff": StaffPerson.objects.filter(school=school_obj).exists(),
-            "staff_url": link_or_none("people:staff", school_obj.code),
+            "staff_url": reverse("people:staff", args=[school_obj.code]),
         },
     )
 
