@@ -66,6 +66,25 @@ class CharterRules:
     forbidden_functions: dict[str, list[str]] = field(
         default_factory=lambda: {k: list(v) for k, v in DEFAULT_FORBIDDEN_FUNCTIONS.items()}
     )
+    # The semester duty review (述职评议): who sits on the panel, the score scale, the grade
+    # thresholds, what each grade earns in the credit ledger, and what a sanction costs.
+    review_student_majority: bool = True
+    review_min_student_affairs: int = 1
+    review_min_league: int = 1
+    review_scale_max: int = 100
+    review_trim_from: int = 5
+    review_thresholds: dict[str, int] = field(
+        default_factory=lambda: {"excellent": 90, "good": 80, "pass": 60}
+    )
+    review_credit: dict[str, dict[str, str]] = field(
+        default_factory=lambda: {
+            "excellent": {"hours": "8", "points": "2"},
+            "good": {"hours": "6", "points": "1"},
+            "pass": {"hours": "4", "points": "0"},
+            "fail": {"hours": "0", "points": "0"},
+        }
+    )
+    sanction_ineligible_semesters: int = 2
 
     # -- derived -----------------------------------------------------------------------------
 
@@ -150,6 +169,22 @@ class CharterRules:
                 raise DomainError(
                     _("%(name)s must be above 0 and at most 1.") % {"name": name}, field=name
                 )
+        thresholds = self.review_thresholds
+        if set(thresholds) != {"excellent", "good", "pass"} or not (
+            self.review_scale_max
+            >= thresholds["excellent"]
+            >= thresholds["good"]
+            >= thresholds["pass"]
+            >= 0
+        ):
+            raise DomainError(
+                _("The review thresholds must be excellent ≥ good ≥ pass within the scale."),
+                field="review_thresholds",
+            )
+        if self.sanction_ineligible_semesters < 0 or self.review_trim_from < 3:
+            raise DomainError(
+                _("The review settings are out of range."), field="sanction_ineligible_semesters"
+            )
         if self.congress_interval_months < 1:
             raise DomainError(
                 _("The congress interval must be at least one month."),

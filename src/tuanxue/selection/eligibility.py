@@ -13,6 +13,15 @@ from tuanxue.org.models import Student
 
 _NO_CHARTER = object()
 
+# Further checks from apps above this one (a sanction from the review app): each takes
+# (student, day, rules) and returns None or a reason that makes the student ineligible.
+_checks: list = []
+
+
+def register_check(check) -> None:
+    if check not in _checks:
+        _checks.append(check)
+
 
 def eligibility(
     student: Student, day: dt.date, book: RecordBook | None = None, charter=_NO_CHARTER
@@ -43,6 +52,11 @@ def eligibility(
     verdict = academic_verdict(student, day, rules, book)
     reasons.extend(verdict.reasons)
     eligible = False if not political or verdict.eligible is False else verdict.eligible
+    for check in _checks:
+        reason = check(student, day, rules)
+        if reason:
+            reasons.append(reason)
+            eligible = False
     return {
         "eligible": eligible,
         "reasons": reasons,

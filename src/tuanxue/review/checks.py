@@ -1,0 +1,94 @@
+"""The review app's hooks into lower apps: eligibility (a sanction) and the self-assessment
+(the duty review item, evidenced by the sessions themselves, and its figures)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tuanxue.review.discipline import sanctions_in_force
+from tuanxue.review.models import PanelKind, ReviewSession, ReviewStatus
+
+
+def sanction_verdict(student, day, rules) -> str | None:
+    n = rules.sanction_ineligible_semesters
+    sanctions = sanctions_in_force(student, day, n)
+    if not sanctions:
+        return None
+    s = sanctions[0]
+    return _(
+        "Sanctioned on %(day)s (%(basis)s): not eligible for a post for %(n)s semesters under "
+        "the charter"
+    ) % {"day": s.decided_on.isoformat(), "basis": s.basis, "n": n}
+
+
+def latest_session(school, day, union=None):
+    sessions = ReviewSession.objects.filter(
+        school=school,
+        held_on__lte=day,
+        status__in=[ReviewStatus.CLOSED, ReviewStatus.PUBLISHED],
+    )
+    if union is not None:
+        sessions = sessions.filter(union=union)
+    return sessions.select_related("semester", "union", "school").order_by("-held_on").first()
+
+
+def check_duty_review(ctx):
+    """Pass when the school union held a review (closed or published) within the last two
+    semesters before the assessment, with a panel that meets the charter's composition rule."""
+    from tuanxue.charter.assessment import FAIL, NOT_EVIDENCED, PASS, ItemResult
+
+    union = ctx.school_union.union
+    session = latest_session(ctx.school, ctx.day, union)
+    if session is None:
+        return ItemResult(
+            "", "", False, NOT_EVIDENCED, None, None, [], _("no review session recorded")
+        )
+    panel = list(session.panel.values_list("kind", flat=True))
+    students = panel.count(PanelKind.STUDENT)
+    reviewed = session.reviewees.filter(active=True, result__isnull=False).count()
+    rules = ctx.rules
+    ok = (
+        (not rules.review_student_majority or students * 2 > len(panel))
+        and panel.count(PanelKind.STUDENT_AFFAIRS) >= rules.review_min_student_affairs
+        and panel.count(PanelKind.LEAGUE) >= rules.review_min_league
+        and reviewed > 0
+        and (ctx.day - session.held_on).days <= 366
+    )
+    url = reverse("review:session", args=[ctx.school.code, session.pk])
+    return ItemResult(
+        "",
+        "",
+        False,
+        PASS if ok else FAIL,
+        {
+            "review_date": session.held_on.isoformat(),
+            "semester": session.semester.code,
+            "panel": len(panel),
+            "student_representatives": students,
+            "reviewees": reviewed,
+        },
+        _("student representatives a majority; Student Affairs and League committee present"),
+        [url],
+        _(
+            "%(semester)s review on %(day)s: %(students)s of %(panel)s panel members are student "
+            "representatives, %(n)s reviewed"
+        )
+        % {
+            "semester": session.semester.code,
+            "day": session.held_on.isoformat(),
+            "students": students,
+            "panel": len(panel),
+            "n": reviewed,
+        },
+    )
+
+
+def review_figures(ctx) -> dict:
+    session = latest_session(ctx.school, ctx.day, ctx.school_union.union)
+    if session is None:
+        return {"review_date": None, "reviewees": None}
+    return {
+        "review_date": session.held_on.isoformat(),
+        "reviewees": session.reviewees.filter(active=True, result__isnull=False).count(),
+    }
