@@ -8,7 +8,9 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Duty review, discipline and study")
 
     def ready(self):
+        from tuanxue.charter import compliance
         from tuanxue.review import checks
         from tuanxue.selection import eligibility
 
         eligibility.register_check(checks.sanction_verdict)
+        compliance.register_rows(checks.first_item_rows)

@@ -92,3 +92,25 @@ def review_figures(ctx) -> dict:
         "review_date": session.held_on.isoformat(),
         "reviewees": session.reviewees.filter(active=True, result__isnull=False).count(),
     }
+
+
+def first_item_rows(structure, rules) -> list:
+    """Meetings of the year up to the structure's day whose first agenda item is not study."""
+    import datetime as dt
+
+    from tuanxue.charter.compliance import RuleRow
+    from tuanxue.review.models import UnionMeeting
+
+    since = structure.day - dt.timedelta(days=365)
+    flagged = list(
+        UnionMeeting.objects.filter(
+            union=structure.union,
+            held_on__gt=since,
+            held_on__lte=structure.day,
+            first_item_study=False,
+        ).values_list("held_on", "title")
+    )
+    rule = _("meetings whose first agenda item is not study (第一议题)")
+    if flagged:
+        rule = f"{rule}：" + "、".join(f"{day:%Y-%m-%d} {title}" for day, title in flagged)
+    return [RuleRow("first_item", rule, len(flagged), "0", not flagged)]

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
-from tuanxue.core.models import AcademicYear
 from tuanxue.org.access import build_viewer
 from tuanxue.org.models import Membership, Student, Union
 from tuanxue.review.access import may_run_study
@@ -117,30 +116,47 @@ def attendee_ids(session: StudySession) -> set[int]:
     return ids
 
 
-def year_of(union: Union, day: dt.date) -> tuple[dt.date, dt.date]:
-    year = AcademicYear.objects.filter(school=union.school, start__lte=day, end__gte=day).first()
-    if year is not None:
-        return year.start, year.end
-    first = day.year if day.month >= 9 else day.year - 1
-    return dt.date(first, 9, 1), dt.date(first + 1, 8, 31)
+NEW_MEMBER_DAYS = 365
+EARLY_STUDY_DAYS = 60
+
+
+def reference_day(school) -> dt.date:
+    """Today, or the end of the school's latest semester when the calendar stops earlier."""
+    from tuanxue.core.models import Semester
+
+    today = timezone.localdate()
+    latest = Semester.objects.filter(school=school).order_by("-end").first()
+    return min(today, latest.end) if latest is not None else today
 
 
 def convention_missing(union: Union, day: dt.date) -> list[Membership]:
-    """New members (posts starting in the academic year of ``day``, still held) who have not
-    attended a convention study of the union in that year."""
-    start, end = year_of(union, day)
+    """New members (a post that started within a year before ``day`` and is still held) who
+    have not attended a convention study of the union held since shortly before they started."""
+    since = day - dt.timedelta(days=NEW_MEMBER_DAYS)
     posts = list(
-        Membership.objects.filter(union=union, start__gte=start, start__lte=end)
+        Membership.objects.filter(union=union, start__gt=since, start__lte=day)
         .filter(Q(end__isnull=True) | Q(end__gte=day))
         .select_related("student", "body")
         .order_by("body__order", "student__student_no")
     )
-    attended: set[int] = set()
-    for session in StudySession.objects.filter(
-        union=union, convention=True, held_on__gte=start, held_on__lte=end
-    ):
-        attended |= attendee_ids(session)
-    return [p for p in posts if p.student_id not in attended]
+    sessions = list(
+        StudySession.objects.filter(
+            union=union,
+            convention=True,
+            held_on__gt=since - dt.timedelta(days=EARLY_STUDY_DAYS),
+            held_on__lte=day,
+        )
+    )
+    attended: dict[int, list[dt.date]] = {}
+    for session in sessions:
+        for student_id in attendee_ids(session):
+            attended.setdefault(student_id, []).append(session.held_on)
+    early = dt.timedelta(days=EARLY_STUDY_DAYS)
+    return [
+        p
+        for p in posts
+        if not any(held >= p.start - early for held in attended.get(p.student_id, []))
+    ]
 
 
 def is_study_item(item: str) -> bool:

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from tuanxue.core.errors import DomainError
@@ -131,6 +132,11 @@ def study(request, school: str, union_id: int):
                 else:
                     messages.success(request, _("The study session is recorded."))
                     return redirect("review:study", school=school, union_id=union.pk)
+    try:
+        day = parse_date(request.GET.get("day", ""))
+    except ValueError:
+        day = None
+    day = day or study_services.reference_day(union.school)
     sessions = list(StudySession.objects.filter(union=union).order_by("-held_on"))
     meetings = list(UnionMeeting.objects.filter(union=union).order_by("-held_on"))
     return render(
@@ -141,7 +147,8 @@ def study(request, school: str, union_id: int):
             "union": union,
             "sessions": sessions,
             "meetings": meetings,
-            "missing": study_services.convention_missing(union, timezone.localdate()),
+            "missing": study_services.convention_missing(union, day),
+            "day": day,
             "form": form,
             "may_run": may_run,
         },
