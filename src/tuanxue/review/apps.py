@@ -8,9 +8,14 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Duty review, discipline and study")
 
     def ready(self):
-        from tuanxue.charter import compliance
+        from tuanxue.charter import assessment, compliance
+        from tuanxue.org import demo
         from tuanxue.review import checks
+        from tuanxue.review import demo as review_demo
         from tuanxue.selection import eligibility
 
         eligibility.register_check(checks.sanction_verdict)
         compliance.register_rows(checks.first_item_rows)
+        assessment.register_check("duty_review", checks.check_duty_review)
+        assessment.register_figures(checks.review_figures)
+        demo.register_step("after", review_demo.build)

@@ -101,6 +101,9 @@ def first_item_rows(structure, rules) -> list:
     from tuanxue.charter.compliance import RuleRow
     from tuanxue.review.models import UnionMeeting
 
+    cached = getattr(structure, "_first_item_rows", None)
+    if cached is not None:
+        return cached
     since = structure.day - dt.timedelta(days=365)
     flagged = list(
         UnionMeeting.objects.filter(
@@ -113,4 +116,6 @@ def first_item_rows(structure, rules) -> list:
     rule = _("meetings whose first agenda item is not study (第一议题)")
     if flagged:
         rule = f"{rule}：" + "、".join(f"{day:%Y-%m-%d} {title}" for day, title in flagged)
-    return [RuleRow("first_item", rule, len(flagged), "0", not flagged)]
+    rows = [RuleRow("first_item", rule, len(flagged), "0", not flagged)]
+    structure._first_item_rows = rows  # the same structure is checked by several items
+    return rows
