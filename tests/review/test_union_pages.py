@@ -176,3 +176,30 @@ def test_the_compliance_page_flags_a_meeting_without_study_first(client, rk):
     school_union = next(u for u in page.context["unions"] if u["s"].union == rk.union)
     row = next(r for r in school_union["rows"] if r.key == "first_item")
     assert row.actual == 1 and not row.ok
+
+
+def test_appeal_pages(client, rk, outsider):
+    record = discipline.discipline_record(
+        actor=rk.league,
+        union=rk.union,
+        student=rk.minister,
+        kind="criticism",
+        basis="《学生会工作人员管理办法》第八条",
+        facts="活动经费报销材料不全。",
+        decided_by="校团委",
+        decided_on=dt.date(2020, 10, 1),
+    )
+    url = reverse("review:discipline_appeal", args=["tst", rk.union.pk, record.pk])
+    assert _as(client, outsider).post(url, {"appeal": "x"}).status_code == 404
+    assert _as(client, rk.chair_user).post(url, {"appeal": "x"}).status_code == 404  # not theirs
+    client = _as(client, rk.minister_user)
+    client.post(url, {"action": "appeal", "appeal": ""})
+    record.refresh_from_db()
+    assert record.appeal_status == ""  # an empty appeal changes nothing
+    client.post(url, {"action": "appeal", "appeal": "材料已补齐"})
+    record.refresh_from_db()
+    assert record.appeal_status == "pending"
+    assert client.post(url, {"action": "decide", "upheld": "no", "outcome": "x"}).status_code == 403
+    _as(client, rk.league).post(url, {"action": "decide", "upheld": "no", "outcome": "撤销批评"})
+    record.refresh_from_db()
+    assert (record.appeal_status, record.appeal_outcome) == ("overturned", "撤销批评")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tuanxue.org.access import Viewer
-from tuanxue.org.models import HEAD_TITLES, PRESIDIUM_TITLES, Role, Union
+from tuanxue.org.models import HEAD_TITLES, PRESIDIUM_TITLES, Union
 from tuanxue.org.rotation import is_league_committee
 
 
@@ -51,8 +51,4 @@ def may_see_union_records(viewer: Viewer, union: Union) -> bool:
         is_member_of(viewer, union)
         or may_see_results(viewer, union)
         or (union.college_id is not None and union.college_id in viewer.college_office_ids())
-        or (
-            bool(viewer.grants_for(Role.SCHOOL_LEAGUE, Role.STUDENT_AFFAIRS))
-            and viewer.has_school_office(union.school)
-        )
     )

@@ -45,6 +45,11 @@ urlpatterns = [
         views_union.discipline,
         name="discipline",
     ),
+    path(
+        "s/<slug:school>/unions/<int:union_id>/discipline/<int:record_id>/appeal/",
+        views_union.discipline_appeal,
+        name="discipline_appeal",
+    ),
     path("s/<slug:school>/unions/<int:union_id>/study/", views_union.study, name="study"),
     path(
         "s/<slug:school>/unions/<int:union_id>/study/<int:study_id>/",

@@ -70,6 +70,14 @@ def _managed_unions(viewer: Viewer, school) -> list[Union]:
     return [u for u in unions if may_manage(viewer, u)]
 
 
+def _record_unions(viewer: Viewer, school) -> list[Union]:
+    """Unions whose discipline and study pages the viewer may open."""
+    from tuanxue.review.access import may_see_union_records
+
+    unions = Union.objects.filter(school=school).select_related("college", "school")
+    return [u for u in unions if may_see_union_records(viewer, u)]
+
+
 @login_required_page
 def session_list(request, school: str):
     school_obj = get_school_for_viewer(school, request.viewer)
@@ -80,6 +88,7 @@ def session_list(request, school: str):
             "school": school_obj,
             "sessions": selectors.sessions_of(school_obj),
             "may_create": bool(_managed_unions(request.viewer, school_obj)),
+            "unions": _record_unions(request.viewer, school_obj),
         },
     )
 

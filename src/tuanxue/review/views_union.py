@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from tuanxue.core.errors import DomainError
-from tuanxue.core.forms import refuse_form
+from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.core.parsing import to_id
 from tuanxue.org.access import ensure_school_code, get_union_for_viewer
 from tuanxue.org.models import Student
@@ -237,3 +237,39 @@ def meeting_new(request, school: str, union_id: int):
             "back": reverse("review:study", args=[school, union.pk]),
         },
     )
+
+
+@login_required_page
+def discipline_appeal(request, school: str, union_id: int, record_id: int):
+    """The person concerned appeals; the League committee decides the appeal."""
+    union = _union(request, school, union_id)
+    record = (
+        DisciplineRecord.objects.filter(pk=record_id, union=union)
+        .select_related("student", "school", "union")
+        .first()
+    )
+    viewer = request.viewer
+    own = (
+        viewer.student is not None and record is not None and viewer.student.pk == record.student_id
+    )
+    if record is None or not (own or may_see_results(viewer, union)):
+        raise Http404
+    if request.method != "POST":
+        return redirect("review:discipline", school=school, union_id=union.pk)
+    try:
+        if request.POST.get("action") == "decide":
+            discipline_services.appeal_decide(
+                actor=request.user,
+                record=record,
+                upheld=request.POST.get("upheld") == "yes",
+                outcome=request.POST.get("outcome", ""),
+            )
+        else:
+            discipline_services.appeal_submit(
+                actor=request.user, record=record, text=request.POST.get("appeal", "")
+            )
+    except DomainError as exc:
+        refuse_message(request, exc)
+    else:
+        messages.success(request, _("The record is saved."))
+    return redirect("review:discipline", school=school, union_id=union.pk)
