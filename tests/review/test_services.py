@@ -272,3 +272,36 @@ def test_closing_waits_for_every_reviewee(rk):
     with pytest.raises(DomainError) as exc:
         services.session_close(actor=rk.league, session=session)
     assert "主席甲" in exc.value.message
+
+
+def test_a_school_that_scores_in_grades(rk):
+    graded = SEED_2020.to_json() | {"review_scale_grades": {"优": 95, "良": 85, "中": 75, "差": 55}}
+    charter_services.charter_adopt(
+        actor=None,
+        school=rk.school,
+        name="章程",
+        version_label="等级制",
+        effective_from=dt.date(2020, 9, 5),
+        rules=graded,
+    )
+    session = rk.opened()
+    reviewee = session.reviewees.get(student=rk.chair)
+    with pytest.raises(DomainError) as exc:
+        services.sheet_submit(
+            actor=rk.reps[0], session=session, reviewee=reviewee, scores=scores(90, 90, 90, 90, 90)
+        )
+    assert exc.value.field == "political" and "优" in exc.value.message
+    sheet = services.sheet_submit(
+        actor=rk.reps[0],
+        session=session,
+        reviewee=reviewee,
+        scores=scores("优", "良", "良", "中", "优"),
+    )
+    assert sheet.scores() == scores(95, 85, 85, 75, 95)
+
+
+def test_reviewees_are_told_to_write_their_report(rk):
+    from tuanxue.core.models import Notification
+
+    rk.session()
+    assert Notification.objects.filter(user=rk.chair_user, url__contains="my-review").exists()

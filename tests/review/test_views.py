@@ -124,6 +124,7 @@ def test_transitions_need_the_league_committee(client, rk, outsider):
     assert session.status == ReviewStatus.OPEN
     publish = reverse("review:publish", args=["tst", session.pk])
     assert _as(client, outsider).post(publish).status_code == 404
+    assert _as(client, rk.chair_user).post(publish, {"confirm": "on"}).status_code == 403
 
 
 def test_reviewee_list_changes_on_the_page(client, rk, outsider):
@@ -251,3 +252,27 @@ def test_removal_proposals_page(client, rk, outsider):
     assert proposal.status == "kept"
     rk.minister_post.refresh_from_db()
     assert rk.minister_post.end is None
+
+
+def test_scoring_page_in_grades(client, rk):
+    import datetime as dt
+
+    from tuanxue.charter import services as charter_services
+    from tuanxue.charter.rules import SEED_2020
+
+    charter_services.charter_adopt(
+        actor=None,
+        school=rk.school,
+        name="章程",
+        version_label="等级制",
+        effective_from=dt.date(2020, 9, 5),
+        rules=SEED_2020.to_json() | {"review_scale_grades": {"优": 95, "良": 85}},
+    )
+    session = rk.opened()
+    reviewee = session.reviewees.get(student=rk.chair)
+    url = reverse("review:score_sheet", args=["tst", session.pk, reviewee.pk])
+    client = _as(client, rk.reps[0])
+    assert '<select name="political"' in client.get(url).content.decode()
+    data = {"political": "优", "moral": "良", "study": "优", "work": "优", "discipline": "良"}
+    assert client.post(url, {**data, "comment": ""}).status_code == 302
+    assert ScoreSheet.objects.get().scores()["moral"] == 85

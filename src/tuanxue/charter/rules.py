@@ -72,6 +72,9 @@ class CharterRules:
     review_min_student_affairs: int = 1
     review_min_league: int = 1
     review_scale_max: int = 100
+    # A school that scores in grades names them with the number each counts as, e.g.
+    # {"优": 95, "良": 85, "中": 75, "差": 55}; empty means whole numbers 0..review_scale_max.
+    review_scale_grades: dict[str, int] = field(default_factory=dict)
     review_trim_from: int = 5
     review_thresholds: dict[str, int] = field(
         default_factory=lambda: {"excellent": 90, "good": 80, "pass": 60}
@@ -180,6 +183,14 @@ class CharterRules:
             raise DomainError(
                 _("The review thresholds must be excellent ≥ good ≥ pass within the scale."),
                 field="review_thresholds",
+            )
+        if any(
+            not isinstance(v, int) or not 0 <= v <= self.review_scale_max
+            for v in self.review_scale_grades.values()
+        ):
+            raise DomainError(
+                _("Each review grade must count as a whole number within the scale."),
+                field="review_scale_grades",
             )
         if self.sanction_ineligible_semesters < 0 or self.review_trim_from < 3:
             raise DomainError(

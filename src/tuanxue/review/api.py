@@ -44,6 +44,7 @@ class ScoringOut(Schema):
     session: int
     status: str
     scale_max: int
+    grades: dict[str, int]
     dimensions: list[str]
     reviewees: list[ScoringRowOut]
 
@@ -135,6 +136,7 @@ def scoring(request, code: str, session_id: int):
         "session": session.pk,
         "status": session.status,
         "scale_max": rules.review_scale_max,
+        "grades": rules.review_scale_grades,
         "dimensions": list(DIMENSIONS),
         "reviewees": [
             {

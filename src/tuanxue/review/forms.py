@@ -64,10 +64,15 @@ class SheetForm(forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args, scale_max=100, **kwargs):
+    def __init__(self, *args, scale_max=100, grades=None, **kwargs):
         super().__init__(*args, **kwargs)
         labels = dimension_labels()
         for d in DIMENSIONS:
+            if grades:
+                self.fields[d] = forms.ChoiceField(
+                    label=labels[d], choices=[("", "—")] + [(g, g) for g in grades]
+                )
+                continue
             self.fields[d] = forms.CharField(
                 label=labels[d],
                 widget=forms.NumberInput(

@@ -161,6 +161,13 @@ def session_create(
                 "reviewees": [m.student.student_no for m in posts],
             },
         )
+        notify(
+            users=[m.student.user for m in posts if m.student.user_id],
+            school=union.school,
+            text=_("You will report at %(session)s on %(day)s; write your duty report.")
+            % {"session": str(session), "day": held_on.isoformat()},
+            url=reverse("review:mine", args=[union.school.code]),
+        )
     return session
 
 
@@ -424,11 +431,22 @@ def panel_member_of(session: ReviewSession, user) -> PanelMember | None:
 
 
 def parse_scores(rules: CharterRules, data: dict) -> dict[str, int]:
-    """Each dimension as a whole number on the charter's scale; the message names the field."""
+    """Each dimension on the charter's scale — a whole number from 0 to the maximum, or one of
+    the school's grades (counted as its number); the message names the field."""
     labels = dimension_labels()
+    grades = rules.review_scale_grades
     scores = {}
     for d in DIMENSIONS:
         raw = str(data.get(d, "")).strip()
+        if grades:
+            if raw not in grades:
+                raise DomainError(
+                    _("%(dimension)s: choose one of %(grades)s.")
+                    % {"dimension": labels[d], "grades": "、".join(grades)},
+                    field=d,
+                )
+            scores[d] = grades[raw]
+            continue
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 4):
             raise DomainError(
                 _("%(dimension)s: enter a whole number from 0 to %(max)s.")

@@ -367,7 +367,11 @@ def score_sheet(request, school: str, session_id: int, reviewee_id: int):
         raise Http404
     rules, _label = services.rules_for(session)
     done = reviewee.sheets.filter(member=member).first()
-    form = SheetForm(request.POST or None, scale_max=rules.review_scale_max)
+    form = SheetForm(
+        request.POST or None,
+        scale_max=rules.review_scale_max,
+        grades=list(rules.review_scale_grades),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.sheet_submit(
@@ -394,6 +398,7 @@ def score_sheet(request, school: str, session_id: int, reviewee_id: int):
             "form": form,
             "done": done,
             "scale_max": rules.review_scale_max,
+            "grades": list(rules.review_scale_grades),
             "Status": ReviewStatus,
         },
     )
