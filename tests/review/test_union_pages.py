@@ -203,3 +203,31 @@ def test_appeal_pages(client, rk, outsider):
     _as(client, rk.league).post(url, {"action": "decide", "upheld": "no", "outcome": "撤销批评"})
     record.refresh_from_db()
     assert (record.appeal_status, record.appeal_outcome) == ("overturned", "撤销批评")
+
+
+def test_the_sanction_check_does_not_grow_with_the_students(rk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tuanxue.selection.eligibility import eligibility_many
+
+    discipline.discipline_record(
+        actor=rk.league,
+        union=rk.union,
+        student=rk.staff,
+        kind="sanction",
+        basis="《学生会干部自律公约》第五条",
+        facts="违规。",
+        decided_by="校团委",
+        decided_on=dt.date(2020, 10, 10),
+    )
+    few = [rk.staff]
+    many = [rk.staff, rk.chair, rk.minister, *[u.student for u in rk.reps]]
+    counts = []
+    for students in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            verdicts = dict(eligibility_many(students, dt.date(2020, 11, 1)))
+        counts.append(len(queries))
+        assert verdicts[rk.staff]["eligible"] is False
+        assert verdicts[rk.staff]["reasons"][-1].startswith(("2020-10-10", "Sanctioned"))
+    assert counts[0] == counts[1]

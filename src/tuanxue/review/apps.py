@@ -14,7 +14,7 @@ class ReviewConfig(AppConfig):
         from tuanxue.review import demo as review_demo
         from tuanxue.selection import eligibility
 
-        eligibility.register_check(checks.sanction_verdict)
+        eligibility.register_check(checks.sanction_reasons)
         compliance.register_rows(checks.first_item_rows)
         assessment.register_check("duty_review", checks.check_duty_review)
         assessment.register_figures(checks.review_figures)

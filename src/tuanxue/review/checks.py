@@ -10,16 +10,20 @@ from tuanxue.review.discipline import sanctions_in_force
 from tuanxue.review.models import PanelKind, ReviewSession, ReviewStatus
 
 
-def sanction_verdict(student, day, rules) -> str | None:
+def sanction_reasons(students, day, rules) -> dict[int, str]:
+    """Students made ineligible on ``day`` by a sanction, with the reason (one query)."""
     n = rules.sanction_ineligible_semesters
-    sanctions = sanctions_in_force(student, day, n)
-    if not sanctions:
-        return None
-    s = sanctions[0]
-    return _(
-        "Sanctioned on %(day)s (%(basis)s): not eligible for a post for %(n)s semesters under "
-        "the charter"
-    ) % {"day": s.decided_on.isoformat(), "basis": s.basis, "n": n}
+    if not students or n <= 0:
+        return {}
+    by_student = sanctions_in_force(students, day, n)
+    return {
+        student_id: _(
+            "Sanctioned on %(day)s (%(basis)s): not eligible for a post for %(n)s semesters "
+            "under the charter"
+        )
+        % {"day": s.decided_on.isoformat(), "basis": s.basis, "n": n}
+        for student_id, s in by_student.items()
+    }
 
 
 def latest_session(school, day, union=None):

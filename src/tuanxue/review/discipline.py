@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,26 +161,31 @@ def appeal_decide(
     return record
 
 
-def sanctions_in_force(student: Student, day: dt.date, semesters: int) -> list[DisciplineRecord]:
-    """Sanctions (not overturned on appeal) decided within ``semesters`` semesters before
-    ``day``: the sanction's own semester and the next ones count."""
-    if semesters <= 0:
-        return []
+def sanctions_in_force(students, day: dt.date, semesters: int) -> dict[int, DisciplineRecord]:
+    """The latest sanction (not overturned on appeal) of each of ``students`` decided within
+    ``semesters`` semesters up to ``day`` — the sanction's own semester and the next ones count.
+    One query for any number of students."""
+    if semesters <= 0 or not students:
+        return {}
+    from django.db.models import OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
     from tuanxue.core.models import Semester
 
-    window = list(
-        Semester.objects.filter(school_id=student.school_id, start__lte=day)
-        .order_by("-start")
-        .values_list("start", flat=True)[:semesters]
-    )
-    since = window[-1] if window else day
-    return list(
-        DisciplineRecord.objects.filter(
-            student=student,
+    started = Semester.objects.filter(school_id=OuterRef("school_id"), start__lte=day)
+    nth = started.order_by("-start").values("start")[semesters - 1 : semesters]
+    earliest = started.order_by("start").values("start")[:1]
+    records = (
+        DisciplineRecord.objects.annotate(
+            since=Coalesce(Subquery(nth), Subquery(earliest), Value(day))
+        )
+        .filter(
+            student__in=[s.pk for s in students],
             kind=DisciplineKind.SANCTION,
-            decided_on__gte=since,
+            decided_on__gte=models.F("since"),
             decided_on__lte=day,
         )
         .exclude(appeal_status=AppealStatus.OVERTURNED)
-        .order_by("-decided_on")
+        .order_by("decided_on")
     )
+    return {r.student_id: r for r in records}
