@@ -305,3 +305,29 @@ def test_reviewees_are_told_to_write_their_report(rk):
 
     rk.session()
     assert Notification.objects.filter(user=rk.chair_user, url__contains="my-review").exists()
+
+
+def test_the_review_settings_are_adopted_on_the_charter_page(client, rk):
+    from django.urls import reverse
+
+    from tests.charter.test_versions import adopt_data
+    from tuanxue.charter.models import Charter
+
+    client.force_login(rk.league)
+    url = reverse("charter:adopt", args=["tst"])
+    refused = client.post(url, adopt_data(review_threshold_good="95"))
+    assert refused.status_code == 200 and not Charter.objects.filter(version_label="2022年修改版")
+    done = client.post(
+        url,
+        adopt_data(
+            review_threshold_excellent="92",
+            review_credit_excellent_hours="10",
+            sanction_ineligible_semesters="3",
+        ),
+    )
+    assert done.status_code == 302
+    rules = Charter.objects.get(version_label="2022年修改版").parsed
+    assert rules.review_thresholds == {"excellent": 92, "good": 80, "pass": 60}
+    assert rules.review_credit["excellent"] == {"hours": "10", "points": "2"}
+    assert rules.sanction_ineligible_semesters == 3
+    assert rules.review_min_league == 1  # left empty: the version in force's value

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
@@ -192,6 +193,18 @@ class CharterRules:
                 _("Each review grade must count as a whole number within the scale."),
                 field="review_scale_grades",
             )
+        for grade, amounts in self.review_credit.items():
+            for unit, amount in amounts.items():
+                try:
+                    ok = unit in ("hours", "points") and Decimal(str(amount)) >= 0
+                except InvalidOperation:
+                    ok = False
+                if grade not in ("excellent", "good", "pass", "fail") or not ok:
+                    raise DomainError(
+                        _("The review credit for %(grade)s is not an amount of hours or points.")
+                        % {"grade": grade},
+                        field="review_credit",
+                    )
         if self.sanction_ineligible_semesters < 0 or self.review_trim_from < 3:
             raise DomainError(
                 _("The review settings are out of range."), field="sanction_ineligible_semesters"
