@@ -231,3 +231,32 @@ def test_the_sanction_check_does_not_grow_with_the_students(rk):
         assert verdicts[rk.staff]["eligible"] is False
         assert verdicts[rk.staff]["reasons"][-1].startswith(("2020-10-10", "Sanctioned"))
     assert counts[0] == counts[1]
+
+
+def test_study_attendance_through_the_activity_qr_check_in(rk):
+    from django.utils import timezone
+
+    from tests.ledger import factories as f
+    from tuanxue.activities import attendance, qr
+    from tuanxue.activities.models import CheckMethod
+
+    now = timezone.now().replace(microsecond=0)
+    activity = f.activity(rk.kit, start=now - dt.timedelta(minutes=5), body=rk.dept, title="学习会")
+    session = study.study_create(
+        actor=rk.chair_user,
+        union=rk.union,
+        kind=StudyKind.VIDEO,
+        topic="观看全国学联二十七大开幕会",
+        held_on=timezone.localdate(),
+        activity=activity,
+    )
+    attendance.check_in(
+        actor=rk.minister_user,
+        activity=activity,
+        student=rk.minister,
+        method=CheckMethod.QR,
+        token=qr.make_token(activity.pk, now=now),
+        at=now,
+    )
+    study.roll_call(actor=rk.chair_user, session=session, student=rk.staff)
+    assert study.attendee_ids(session) == {rk.minister.pk, rk.staff.pk}
