@@ -331,3 +331,29 @@ def test_the_review_settings_are_adopted_on_the_charter_page(client, rk):
     assert rules.review_credit["excellent"] == {"hours": "10", "points": "2"}
     assert rules.sanction_ineligible_semesters == 3
     assert rules.review_min_league == 1  # left empty: the version in force's value
+
+
+def test_the_assessment_item_wants_the_review_of_each_semester(rk):
+    from tuanxue.charter.assessment import assess
+    from tuanxue.org.services import semester_ensure
+
+    semester_ensure(actor=None, school=rk.school, code="2020-2021-1")
+    session = rk.opened()
+    users = [*rk.reps, rk.affairs, rk.league]
+    for reviewee in session.reviewees.all():
+        for user in users:
+            services.sheet_submit(
+                actor=user, session=session, reviewee=reviewee, scores=scores(*[85] * 5)
+            )
+
+    def item(day):
+        return next(i for i in assess(rk.school, day).items if i.code == "11")
+
+    assert item(dt.date(2020, 9, 30)).status == "not_evidenced"  # open, not closed yet
+    services.session_close(actor=rk.league, session=session)
+    result = item(dt.date(2020, 9, 30))
+    assert (result.status, result.basis, result.actual["reviewees"]) == ("pass", "data", 2)
+    # 2020-2021-1 ended 2021-01-31; in March its review may still come
+    assert item(dt.date(2021, 3, 15)).status == "pass"
+    late = item(dt.date(2021, 6, 1))
+    assert late.status == "fail" and "2020-2021-1" in late.detail

@@ -37,9 +37,26 @@ def latest_session(school, day, union=None):
     return sessions.select_related("semester", "union", "school").order_by("-held_on").first()
 
 
+GRACE_DAYS = 90
+
+
+def semester_due(school, day):
+    """The semester whose review is due by ``day``: the latest one that ended before it, or the
+    one before that while the latest ended less than GRACE_DAYS ago (the review is held at the
+    start of the next semester)."""
+    from tuanxue.core.models import Semester
+
+    ended = list(Semester.objects.filter(school=school, end__lt=day).order_by("-end")[:2])
+    if not ended:
+        return None
+    if (day - ended[0].end).days < GRACE_DAYS and len(ended) > 1:
+        return ended[1], ended[0]
+    return ended[0], None
+
+
 def check_duty_review(ctx):
-    """Pass when the school union held a review (closed or published) within the last two
-    semesters before the assessment, with a panel that meets the charter's composition rule."""
+    """Pass when the school union's review of the semester due (or a later one) was held by the
+    assessment day with a panel that meets the charter's composition rule and graded someone."""
     from tuanxue.charter.assessment import FAIL, NOT_EVIDENCED, PASS, ItemResult
 
     union = ctx.school_union.union
@@ -52,19 +69,31 @@ def check_duty_review(ctx):
     students = panel.count(PanelKind.STUDENT)
     reviewed = session.reviewees.filter(active=True, result__isnull=False).count()
     rules = ctx.rules
-    ok = (
+    composed = (
         (not rules.review_student_majority or students * 2 > len(panel))
         and panel.count(PanelKind.STUDENT_AFFAIRS) >= rules.review_min_student_affairs
         and panel.count(PanelKind.LEAGUE) >= rules.review_min_league
-        and reviewed > 0
-        and (ctx.day - session.held_on).days <= 366
     )
+    due = semester_due(ctx.school, ctx.day)
+    on_time = due is None or session.semester.start >= due[0].start
     url = reverse("review:session", args=[ctx.school.code, session.pk])
+    detail = _(
+        "%(semester)s review on %(day)s: %(students)s of %(panel)s panel members are student "
+        "representatives, %(n)s reviewed"
+    ) % {
+        "semester": session.semester.code,
+        "day": session.held_on.isoformat(),
+        "students": students,
+        "panel": len(panel),
+        "n": reviewed,
+    }
+    if not on_time:
+        detail += "；" + _("no review of %(semester)s") % {"semester": due[0].code}
     return ItemResult(
         "",
         "",
         False,
-        PASS if ok else FAIL,
+        PASS if composed and reviewed > 0 and on_time else FAIL,
         {
             "review_date": session.held_on.isoformat(),
             "semester": session.semester.code,
@@ -74,17 +103,7 @@ def check_duty_review(ctx):
         },
         _("student representatives a majority; Student Affairs and League committee present"),
         [url],
-        _(
-            "%(semester)s review on %(day)s: %(students)s of %(panel)s panel members are student "
-            "representatives, %(n)s reviewed"
-        )
-        % {
-            "semester": session.semester.code,
-            "day": session.held_on.isoformat(),
-            "students": students,
-            "panel": len(panel),
-            "n": reviewed,
-        },
+        detail,
     )
 
 
