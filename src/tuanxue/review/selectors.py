@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from tuanxue.org.access import Viewer
-from tuanxue.review.access import may_see_results
 from tuanxue.review.models import (
     PanelMember,
     Reviewee,
     ReviewResult,
     ReviewSession,
-    ReviewStatus,
     ScoreSheet,
 )
 
@@ -72,11 +69,3 @@ def own_comments(reviewee: Reviewee) -> list[str]:
     follow who wrote them (sorted by text)."""
     comments = ScoreSheet.objects.filter(reviewee=reviewee).exclude(comment="")
     return sorted(c for c in comments.values_list("comment", flat=True))
-
-
-def may_see_result_of(viewer: Viewer, reviewee: Reviewee) -> bool:
-    session = reviewee.session
-    if may_see_results(viewer, session.union):
-        return session.status in (ReviewStatus.CLOSED, ReviewStatus.PUBLISHED)
-    own = viewer.student is not None and viewer.student.pk == reviewee.student_id
-    return own and session.status == ReviewStatus.PUBLISHED

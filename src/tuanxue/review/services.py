@@ -22,7 +22,15 @@ from tuanxue.core.errors import DomainError
 from tuanxue.core.models import Semester
 from tuanxue.core.notify import notify
 from tuanxue.org.access import build_viewer
-from tuanxue.org.models import HEAD_TITLES, PRESIDIUM_TITLES, Membership, Role, Union
+from tuanxue.org.models import (
+    HEAD_TITLES,
+    PRESIDIUM_TITLES,
+    Membership,
+    Role,
+    StaffPerson,
+    Student,
+    Union,
+)
 from tuanxue.review import scoring
 from tuanxue.review.access import may_manage
 from tuanxue.review.models import (
@@ -279,8 +287,6 @@ def panel_problems(
 
 
 def _member_row(session: ReviewSession, user, kind: str) -> PanelMember:
-    from tuanxue.org.models import StaffPerson, Student
-
     if kind not in PanelKind.values:
         raise DomainError(_("Unknown kind of panel member."), field="members")
     student = Student.objects.filter(user=user, school=session.school).first()
