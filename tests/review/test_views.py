@@ -276,3 +276,26 @@ def test_scoring_page_in_grades(client, rk):
     data = {"political": "优", "moral": "良", "study": "优", "work": "优", "discipline": "良"}
     assert client.post(url, {**data, "comment": ""}).status_code == 302
     assert ScoreSheet.objects.get().scores()["moral"] == 85
+
+
+def test_session_page_queries_do_not_grow_with_reviewees(client, rk, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = _published(rk)
+    url = reverse("review:session", args=["tst", session.pk])
+    client = _as(client, rk.league)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(2):
+        student = rk.kit.good_student(f"副部长{n}")
+        post = rk.kit.post(student, rk.dept, "vice_minister")
+        reviewee = session.reviewees.create(
+            membership=post, student=student, post="学习权益部 副部长", order=10 + n
+        )
+        assert reviewee.pk
+    with CaptureQueriesContext(connection) as more:
+        client.get(url)
+    assert len(more) == len(few)
+    with django_assert_max_num_queries(20):
+        client.get(url)
