@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tuanxue.selection",
     "tuanxue.activities",
     "tuanxue.congress",
+    "tuanxue.review",
 ]
 
 MIDDLEWARE = [

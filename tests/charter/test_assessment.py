@@ -45,6 +45,8 @@ def test_demo_passes_with_the_seed_figures(demo):
         "from_college_unions_ratio": 0.6774,
         "congress_date": "2020-08-25",
         "congress_delegates": 167,
+        "review_date": "2020-09-11",
+        "reviewees": 17,
     }
     assert {i["status"] for i in result["items"]} == {"pass"}
     staffing = next(i for i in result["items"] if i["code"] == "3")

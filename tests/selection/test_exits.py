@@ -301,7 +301,8 @@ def test_the_check_costs_the_same_queries_for_more_members(checked):
         kit.post(kit.good_student(), other, Title.STAFF)
     with CaptureQueriesContext(connection) as more:
         exits.members_failing_rule(kit.school_union, kit.autumn)
-    assert len(more) == len(few) <= 6
+    # one of the seven reads the sanctions (review app) for all members at once
+    assert len(more) == len(few) <= 7
 
 
 # -- pages ----------------------------------------------------------------------------------

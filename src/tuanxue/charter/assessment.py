@@ -48,6 +48,9 @@ class ItemResult:
     limit: Any = None
     evidence: list[str] = field(default_factory=list)
     detail: str = ""
+    # "data" when the item rests on records kept here, "attested" when on documents registered
+    # by the League committee (attestations).
+    basis: str = "data"
 
     def to_json(self) -> dict:
         return {
@@ -57,7 +60,8 @@ class ItemResult:
             "status": self.status,
             "actual": self.actual,
             "limit": self.limit,
-            "evidence": self.evidence,
+            "evidence": self.basis,
+            "records": self.evidence,
             "detail": self.detail,
         }
 
@@ -259,7 +263,15 @@ def _attested(ctx: Context, code: str, core: bool) -> ItemResult:
     docs = ctx.attestations.get(code, [])
     if not docs:
         return ItemResult(
-            "", "", core, NOT_EVIDENCED, None, None, [], _("no record or document yet")
+            "",
+            "",
+            core,
+            NOT_EVIDENCED,
+            None,
+            None,
+            [],
+            _("no record or document yet"),
+            basis="attested",
         )
     return ItemResult(
         "",
@@ -270,6 +282,7 @@ def _attested(ctx: Context, code: str, core: bool) -> ItemResult:
         None,
         [f"{d.title}（{d.dated:%Y-%m-%d}）" for d in docs],
         _("documents recorded by the League committee"),
+        basis="attested",
     )
 
 
@@ -387,6 +400,20 @@ CHECKS = {
 }
 
 
+# Apps above ``charter`` evaluate items from their own records (the review app, the duty
+# review) and add figures; they register here in their apps.ready.
+_figure_hooks: list = []
+
+
+def register_check(key: str, check) -> None:
+    CHECKS[key] = check
+
+
+def register_figures(hook) -> None:
+    if hook not in _figure_hooks:
+        _figure_hooks.append(hook)
+
+
 # -- the report ----------------------------------------------------------------------------
 
 
@@ -448,6 +475,8 @@ def assess(school: School, day: dt.date | None = None) -> Report:
         "congress_date": ctx.congress.held_on.isoformat() if ctx.congress else None,
         "congress_delegates": ctx.congress.delegates if ctx.congress else None,
     }
+    for hook in _figure_hooks:
+        figures.update(hook(ctx))
     return Report(school, day, ctx.charter, checklist, figures, items, ctx)
 
 

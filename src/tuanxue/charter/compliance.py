@@ -44,6 +44,16 @@ def _within(value: int, low: int | None, high: int | None) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
+# Rows that apps above ``charter`` add for each union (the review app: meetings whose first
+# agenda item is not study). Each hook takes (structure, rules) and returns rows.
+_row_hooks: list = []
+
+
+def register_rows(hook) -> None:
+    if hook not in _row_hooks:
+        _row_hooks.append(hook)
+
+
 def union_rules(s: UnionStructure, rules: CharterRules) -> list[RuleRow]:
     """The countable rules of ``rules`` applied to the structure ``s``."""
     limits: Limits = rules.limits_for(s.union)
@@ -143,6 +153,8 @@ def union_rules(s: UnionStructure, rules: CharterRules) -> list[RuleRow]:
             [d.body.name for d in other_levels],
         )
     )
+    for hook in _row_hooks:
+        rows.extend(hook(s, rules))
     return rows
 
 

@@ -36,6 +36,17 @@ def from_percent(value: Decimal) -> str:
     return f"{(Decimal(value) / 100).normalize():f}"
 
 
+GRADE_LABELS = {"excellent": "优秀", "good": "良好", "pass": "合格"}
+# The duty review's settings: optional on the form, the version in force's value when empty.
+REVIEW_NUMBERS = {
+    "review_min_student_affairs": _("Review panel: Student Affairs members, at least"),
+    "review_min_league": _("Review panel: League committee members, at least"),
+    "review_scale_max": _("Review scores: highest score"),
+    "review_trim_from": _("Review: drop the highest and lowest sheet from this many sheets"),
+    "sanction_ineligible_semesters": _("Semesters without a post after a sanction"),
+}
+
+
 class CharterForm(forms.Form):
     name = forms.CharField(label=_("Charter name"), max_length=120)
     version_label = forms.CharField(label=_("Version"), max_length=60)
@@ -89,6 +100,26 @@ class CharterForm(forms.Form):
                     min_value=0,
                     initial=getattr(limits, f.name),
                 )
+        for name, label in REVIEW_NUMBERS.items():
+            self.fields[name] = forms.IntegerField(
+                label=label, required=False, min_value=0, initial=getattr(base, name)
+            )
+        for grade, grade_label in GRADE_LABELS.items():
+            self.fields[f"review_threshold_{grade}"] = forms.IntegerField(
+                label=_("Review grade %(grade)s from score") % {"grade": grade_label},
+                required=False,
+                min_value=0,
+                initial=base.review_thresholds.get(grade),
+            )
+            for unit, unit_label in (("hours", _("hours")), ("points", _("points"))):
+                self.fields[f"review_credit_{grade}_{unit}"] = forms.DecimalField(
+                    label=_("Review grade %(grade)s earns (%(unit)s)")
+                    % {"grade": grade_label, "unit": unit_label},
+                    required=False,
+                    min_value=0,
+                    decimal_places=2,
+                    initial=base.review_credit.get(grade, {}).get(unit),
+                )
         if not self.is_bound:
             for name in (
                 "rotation",
@@ -120,4 +151,18 @@ class CharterForm(forms.Form):
             rules[name] = data[name]
         rules["academic_top_share"] = from_percent(data["academic_top_share"])
         rules["delegate_ratio"] = from_percent(data["delegate_ratio"])
+        for name in REVIEW_NUMBERS:
+            if data.get(name) is not None:
+                rules[name] = data[name]
+        thresholds = dict(rules["review_thresholds"])
+        credit = {g: dict(v) for g, v in rules["review_credit"].items()}
+        for grade in GRADE_LABELS:
+            if data.get(f"review_threshold_{grade}") is not None:
+                thresholds[grade] = data[f"review_threshold_{grade}"]
+            for unit in ("hours", "points"):
+                value = data.get(f"review_credit_{grade}_{unit}")
+                if value is not None:
+                    credit.setdefault(grade, {})[unit] = str(value)
+        rules["review_thresholds"] = thresholds
+        rules["review_credit"] = credit
         return rules

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
@@ -68,6 +69,28 @@ class CharterRules:
     forbidden_functions: dict[str, list[str]] = field(
         default_factory=lambda: {k: list(v) for k, v in DEFAULT_FORBIDDEN_FUNCTIONS.items()}
     )
+    # The semester duty review (述职评议): who sits on the panel, the score scale, the grade
+    # thresholds, what each grade earns in the credit ledger, and what a sanction costs.
+    review_student_majority: bool = True
+    review_min_student_affairs: int = 1
+    review_min_league: int = 1
+    review_scale_max: int = 100
+    # A school that scores in grades names them with the number each counts as, e.g.
+    # {"优": 95, "良": 85, "中": 75, "差": 55}; empty means whole numbers 0..review_scale_max.
+    review_scale_grades: dict[str, int] = field(default_factory=dict)
+    review_trim_from: int = 5
+    review_thresholds: dict[str, int] = field(
+        default_factory=lambda: {"excellent": 90, "good": 80, "pass": 60}
+    )
+    review_credit: dict[str, dict[str, str]] = field(
+        default_factory=lambda: {
+            "excellent": {"hours": "8", "points": "2"},
+            "good": {"hours": "6", "points": "1"},
+            "pass": {"hours": "4", "points": "0"},
+            "fail": {"hours": "0", "points": "0"},
+        }
+    )
+    sanction_ineligible_semesters: int = 2
 
     # -- derived -----------------------------------------------------------------------------
 
@@ -164,6 +187,42 @@ class CharterRules:
                 raise DomainError(
                     _("%(name)s must be above 0 and at most 1.") % {"name": name}, field=name
                 )
+        thresholds = self.review_thresholds
+        if set(thresholds) != {"excellent", "good", "pass"} or not (
+            self.review_scale_max
+            >= thresholds["excellent"]
+            >= thresholds["good"]
+            >= thresholds["pass"]
+            >= 0
+        ):
+            raise DomainError(
+                _("The review thresholds must be excellent ≥ good ≥ pass within the scale."),
+                field="review_thresholds",
+            )
+        if any(
+            not isinstance(v, int) or not 0 <= v <= self.review_scale_max
+            for v in self.review_scale_grades.values()
+        ):
+            raise DomainError(
+                _("Each review grade must count as a whole number within the scale."),
+                field="review_scale_grades",
+            )
+        for grade, amounts in self.review_credit.items():
+            for unit, amount in amounts.items():
+                try:
+                    ok = unit in ("hours", "points") and Decimal(str(amount)) >= 0
+                except InvalidOperation:
+                    ok = False
+                if grade not in ("excellent", "good", "pass", "fail") or not ok:
+                    raise DomainError(
+                        _("The review credit for %(grade)s is not an amount of hours or points.")
+                        % {"grade": grade},
+                        field="review_credit",
+                    )
+        if self.sanction_ineligible_semesters < 0 or self.review_trim_from < 3:
+            raise DomainError(
+                _("The review settings are out of range."), field="sanction_ineligible_semesters"
+            )
         if self.congress_interval_months < 1:
             raise DomainError(
                 _("The congress interval must be at least one month."),

@@ -13,9 +13,31 @@ from tuanxue.org.models import Student
 
 _NO_CHARTER = object()
 
+# Further checks from apps above this one (a sanction from the review app): each takes
+# (students, day, rules) and returns {student id: reason} for those it makes ineligible, in a
+# fixed number of queries for any number of students.
+_checks: list = []
+
+
+def register_check(check) -> None:
+    if check not in _checks:
+        _checks.append(check)
+
+
+def _extra_reasons(students: list[Student], day: dt.date, rules) -> dict[int, list[str]]:
+    reasons: dict[int, list[str]] = {}
+    for check in _checks:
+        for student_id, reason in check(students, day, rules).items():
+            reasons.setdefault(student_id, []).append(reason)
+    return reasons
+
 
 def eligibility(
-    student: Student, day: dt.date, book: RecordBook | None = None, charter=_NO_CHARTER
+    student: Student,
+    day: dt.date,
+    book: RecordBook | None = None,
+    charter=_NO_CHARTER,
+    extra: dict[int, list[str]] | None = None,
 ) -> dict:
     """``{"eligible": True|False|None, "reasons": [...], "charter": label, "day": iso,
     "records": [ids], "semesters": [codes]}``. None means "cannot decide"."""
@@ -43,6 +65,11 @@ def eligibility(
     verdict = academic_verdict(student, day, rules, book)
     reasons.extend(verdict.reasons)
     eligible = False if not political or verdict.eligible is False else verdict.eligible
+    if extra is None:
+        extra = _extra_reasons([student], day, rules)
+    if extra.get(student.pk):
+        reasons.extend(extra[student.pk])
+        eligible = False
     return {
         "eligible": eligible,
         "reasons": reasons,
@@ -59,4 +86,5 @@ def eligibility_many(students: list[Student], day: dt.date) -> list[tuple[Studen
         return []
     book = RecordBook(students[0].school_id, [s.pk for s in students])
     charter = charter_in_force(students[0].school, day)
-    return [(s, eligibility(s, day, book, charter)) for s in students]
+    extra = _extra_reasons(students, day, charter.parsed) if charter is not None else {}
+    return [(s, eligibility(s, day, book, charter, extra)) for s in students]

@@ -34,13 +34,14 @@ from tuanxue.org.services import lock_union
 from tuanxue.selection.eligibility import eligibility_many
 from tuanxue.selection.models import ExitRequestStatus, ResignationRequest
 
-REMOVAL_BASES = ("discipline", "academic")
+REMOVAL_BASES = ("discipline", "academic", "review")
 
 
 def removal_basis_choices() -> list[tuple[str, str]]:
     return [
         ("discipline", _("after a discipline decision")),
         ("academic", _("no longer meets the academic rule")),
+        ("review", _("failed the semester duty review")),
     ]
 
 

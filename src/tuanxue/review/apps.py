@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewConfig(AppConfig):
+    name = "tuanxue.review"
+    label = "review"
+    verbose_name = _("Duty review, discipline and study")
+
+    def ready(self):
+        from tuanxue.charter import assessment, compliance
+        from tuanxue.org import demo
+        from tuanxue.review import checks
+        from tuanxue.review import demo as review_demo
+        from tuanxue.selection import eligibility
+
+        eligibility.register_check(checks.sanction_reasons)
+        compliance.register_rows(checks.first_item_rows)
+        assessment.register_check("duty_review", checks.check_duty_review)
+        assessment.register_figures(checks.review_figures)
+        demo.register_step("after", review_demo.build)
