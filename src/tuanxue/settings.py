@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tuanxue.selection",
     "tuanxue.activities",
     "tuanxue.congress",
+    "tuanxue.voice",
 ]
 
 MIDDLEWARE = [

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("tuanxue.congress.urls")),
     path("", include("tuanxue.congress.urls_polls")),
     path("", include("tuanxue.congress.urls_minutes")),
+    path("", include("tuanxue.voice.urls")),
 ]
