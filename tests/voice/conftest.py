@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from tuanxue.org.models import Role, StaffPerson, Title
 from tuanxue.voice import setup
@@ -75,7 +76,7 @@ def w(chartered):
     w.reception = setup.reception_day_create(
         actor=w.league,
         school=chartered.school,
-        date=dt.date(2020, 9, 16),
+        date=timezone.localdate(),
         starts=dt.time(14, 0),
         ends=dt.time(17, 0),
         place="第一食堂门口",

@@ -86,7 +86,12 @@ def submit(request, school: str):
     return render(
         request,
         "voice/submit.html",
-        {"school": school_obj, "form": form, "policy": setup.policy_for(school_obj)},
+        {
+            "school": school_obj,
+            "form": form,
+            "policy": setup.policy_for(school_obj),
+            "rights": rights,
+        },
     )
 
 
@@ -97,7 +102,12 @@ def mine(request, school: str):
     return render(
         request,
         "voice/mine.html",
-        {"school": school_obj, "demands": selectors.my_demands(rights), "rights": rights},
+        {
+            "school": school_obj,
+            "demands": selectors.my_demands(rights),
+            "rights": rights,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -147,6 +157,7 @@ def desk(request, school: str):
             "form": form,
             "days": days,
             "recorded": selectors.recorded_by(rights),
+            "rights": rights,
         },
     )
 
@@ -166,6 +177,7 @@ def queue(request, school: str):
             "open": selectors.department_queue(rights),
             "answered": selectors.department_answered(rights),
             "today": timezone.localdate(),
+            "rights": rights,
         },
     )
 
@@ -236,6 +248,7 @@ def _demand_context(request, school_obj, rights, demand: Demand, **extra) -> dic
         "d": demand,
         "rights": rights,
         "show_identity": rights.sees_identity(demand),
+        "is_owner": rights.is_owner(demand),
         "revealed": None,
         "steps": list(demand.steps.select_related("department")),
         "photos": list(demand.photos.all()),
