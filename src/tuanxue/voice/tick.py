@@ -39,7 +39,8 @@ class TickResult:
     closed: int = 0
 
 
-def voice_tick(*, now: dt.datetime | None = None) -> TickResult:
+def voice_tick(*, now: dt.datetime | None = None, school=None) -> TickResult:
+    """One pass over every school's demands (or ``school``'s only)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     result = TickResult()
@@ -48,22 +49,25 @@ def voice_tick(*, now: dt.datetime | None = None) -> TickResult:
         .select_related("school", "department")
         .order_by("due_date", "pk")
     )
+    answered = Demand.objects.filter(status=DemandStatus.ANSWERED).select_related("school")
+    if school is not None:
+        open_rows = open_rows.filter(school=school)
+        answered = answered.filter(school=school)
     policies = {}
     for demand in open_rows:
-        school = demand.school
-        policy = policies.setdefault(school.pk, policy_for(school))
+        home = demand.school
+        policy = policies.setdefault(home.pk, policy_for(home))
         if demand.due_date < today:
             if demand.escalation == 0:
                 result.escalated += _escalate(demand, 1, now)
             elif demand.escalation == 1:
-                leader_day = add_working_days(school, demand.due_date, policy.leader_after_days)
+                leader_day = add_working_days(home, demand.due_date, policy.leader_after_days)
                 if leader_day < today:
                     result.to_leader += _escalate(demand, 2, now)
         elif demand.reminded_for != demand.due_date and (
-            working_days_between(school, today, demand.due_date) <= policy.remind_days
+            working_days_between(home, today, demand.due_date) <= policy.remind_days
         ):
             result.reminded += _remind(demand, now)
-    answered = Demand.objects.filter(status=DemandStatus.ANSWERED).select_related("school")
     for demand in answered:
         policy = policies.setdefault(demand.school_id, policy_for(demand.school))
         if demand.answered_at + dt.timedelta(days=policy.reopen_days) < now:
