@@ -27,6 +27,13 @@ from tuanxue.voice.models import (
     VoicePolicy,
 )
 
+# The built-in categories' names as stored (the school's data is in Chinese, like the seed).
+BUILT_IN_NAMES = {
+    BuiltInCategory.ACADEMIC: "学业发展",
+    BuiltInCategory.HEALTH: "身心健康",
+    BuiltInCategory.SOCIAL: "社会融入",
+    BuiltInCategory.RIGHTS: "权益维护",
+}
 # Working days a built-in category allows by default.
 BUILT_IN_DEADLINES = {
     BuiltInCategory.ACADEMIC: 5,
@@ -56,12 +63,12 @@ def voice_setup(*, actor, school: School) -> list[Category]:
     with transaction.atomic():
         policy, created = VoicePolicy.objects.get_or_create(school=school)
         made = []
-        for order, (code, label) in enumerate(BuiltInCategory.choices, start=1):
+        for order, code in enumerate(BuiltInCategory.values, start=1):
             category, new = Category.objects.get_or_create(
                 school=school,
                 code=code,
                 defaults={
-                    "name": str(label),
+                    "name": BUILT_IN_NAMES[code],
                     "deadline_days": BUILT_IN_DEADLINES[code],
                     "order": order,
                 },
