@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tuanxue.voice import views, views_public
+from tuanxue.voice import views, views_public, views_settings
 
 app_name = "voice"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path(f"{V}desk/", views.desk, name="desk"),
     path(f"{V}queue/", views.queue, name="queue"),
     path(f"{V}all/", views.officer, name="officer"),
+    path(f"{V}settings/", views_settings.voice_settings, name="settings"),
     path(f"{V}abuse/<int:report_id>/decide/", views.abuse_decide, name="abuse_decide"),
     path(D, views.demand, name="demand"),
     path(f"{D}answer/", views.demand_answer, name="answer"),
