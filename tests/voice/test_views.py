@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -233,12 +234,23 @@ def secret(v):
     return [secret, answered, dup, desk]
 
 
+def response_text(response) -> str:
+    """A page's HTML, or every cell of a spreadsheet."""
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        return "\n".join(
+            str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row
+        )
+    return response.content.decode()
+
+
 def reachable_pages(v, secrets):
     pages = [
         url(v, "board"),
         url(v, "board") + "?page=1",
         url(v, "reception"),
         url(v, "queue"),
+        url(v, "queue_export"),
         url(v, "mine"),
         url(v, "desk"),
         url(v, "officer"),
@@ -270,7 +282,7 @@ def test_confidential_identity_appears_nowhere_the_department_or_public_can_reac
             response = client.get(path)
             if response.status_code != 200:
                 continue
-            body = response.content.decode()
+            body = response_text(response)
             for needle in needles:
                 assert needle not in body, (user, path, needle)
             checked += 1
@@ -323,3 +335,22 @@ def test_list_pages_do_not_grow_queries_with_rows(client, v):
         if number % 2:
             answer(v, demand)
     assert counts() == before
+
+
+def test_queue_export_is_a_real_spreadsheet_with_formulas_as_text(client, v):
+    risky = submit(v, user=v.other_user, title="=1+2 图书馆座位")
+    secret = submit(v, confidential=True, title="保密的导出测试")
+    path = url(v, "queue_export")
+    assert status_of(client, v.student_user, path) == 403
+    assert status_of(client, v.outsider, path) == 404
+    as_user(client, v.jiaowu_user)
+    response = client.get(path)
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert sheet.cell(row=1, column=14).value == "学号"
+    assert rows[v.demand.reference][13] == v.student.student_no
+    assert rows[secret.reference][12] is None and rows[secret.reference][13] is None
+    cell = next(c for c in sheet["B"] if c.value == "=1+2 图书馆座位")
+    assert cell.data_type == "s"
+    assert rows[risky.reference][13] == v.other.student_no

@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{V}mine/", views.mine, name="mine"),
     path(f"{V}desk/", views.desk, name="desk"),
     path(f"{V}queue/", views.queue, name="queue"),
+    path(f"{V}queue/export.xlsx", views.queue_export, name="queue_export"),
     path(f"{V}all/", views.officer, name="officer"),
     path(f"{V}settings/", views_settings.voice_settings, name="settings"),
     path(f"{V}abuse/<int:report_id>/decide/", views.abuse_decide, name="abuse_decide"),

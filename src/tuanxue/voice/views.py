@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from tuanxue.voice.access import (
     require,
     rights_for,
 )
+from tuanxue.voice.export import demands_workbook
 from tuanxue.voice.forms import (
     AbuseDecisionForm,
     AnswerForm,
@@ -180,6 +181,21 @@ def queue(request, school: str):
             "rights": rights,
         },
     )
+
+
+@login_required_page
+def queue_export(request, school: str):
+    """The department's open and recently answered demands as an Excel file."""
+    school_obj, rights = _rights(request, school)
+    require(rights.is_department_staff)
+    rows = selectors.department_queue(rights) + selectors.department_answered(rights)
+    response = HttpResponse(
+        demands_workbook(rows, rights),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"voice-{school_obj.code}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required_page
