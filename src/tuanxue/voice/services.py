@@ -576,7 +576,7 @@ def demand_merge(*, actor, duplicate: Demand, into: Demand, reason: str = "") ->
         first, second = sorted([duplicate.pk, into.pk])
         rows = {
             d.pk: d
-            for d in Demand.objects.select_for_update()
+            for d in Demand.objects.select_for_update(of=("self",))
             .select_related("school", "department", "answered_by", "student__user")
             .filter(pk__in=[first, second])
             .order_by("pk")
