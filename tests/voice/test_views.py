@@ -354,3 +354,18 @@ def test_queue_export_is_a_real_spreadsheet_with_formulas_as_text(client, v):
     cell = next(c for c in sheet["B"] if c.value == "=1+2 图书馆座位")
     assert cell.data_type == "s"
     assert rows[risky.reference][13] == v.other.student_no
+
+
+def test_acting_on_a_demand_in_the_wrong_state_is_a_message_not_a_refusal(client, v):
+    answer(v, v.demand)
+    as_user(client, v.jiaowu_user)
+    data = {"answer": "再答复一次。", "closure": "resolved"}
+    response = client.post(url(v, "answer", v.demand.pk), data)
+    assert response.status_code == 400
+    assert "不在待答复状态" in response.content.decode()
+    response = client.post(
+        url(v, "forward", v.demand.pk), {"department": v.houqin.pk, "reason": "转交"}
+    )
+    assert response.status_code == 400
+    v.demand.refresh_from_db()
+    assert v.demand.department == v.jiaowu and v.demand.status == DemandStatus.ANSWERED

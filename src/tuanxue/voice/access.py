@@ -94,9 +94,14 @@ class VoiceRights:
             return False
         if self.sees_all or self.is_owner(demand) or self.handles(demand):
             return True
-        if self.user is not None and demand.recorded_by_id == self.user.pk:
+        if self.recorded(demand):
             return True
         return self.is_supporter(demand)
+
+    def recorded(self, demand: Demand) -> bool:
+        """The union staff member who recorded it at the desk."""
+        user_id = getattr(self.user, "pk", None)
+        return user_id is not None and demand.recorded_by_id == user_id
 
     def sees_identity(self, demand: Demand) -> bool:
         """The student's name and number on the page: the student, and for a demand that is
@@ -107,20 +112,28 @@ class VoiceRights:
             return True
         if demand.confidential:
             return False
-        return self.sees_all or self.handles(demand) or demand.recorded_by_id == self.user.pk
+        return self.sees_all or self.handles(demand) or self.recorded(demand)
+
+    # The role predicates (``*_role``) say who may act at all: a refusal is a 403. The others
+    # add the demand's state, to offer the action on the page; a state refusal is a message.
+
+    def answers_for(self, demand: Demand) -> bool:
+        return demand.department_id in self.department_ids
 
     def may_answer(self, demand: Demand) -> bool:
-        return demand.status == DemandStatus.OPEN and demand.department_id in self.department_ids
+        return demand.status == DemandStatus.OPEN and self.answers_for(demand)
 
-    def may_forward(self, demand: Demand) -> bool:
-        if demand.status != DemandStatus.OPEN:
-            return False
+    def may_forward_role(self, demand: Demand) -> bool:
         return self.handles(demand) or self.officer or self.league
 
+    def may_forward(self, demand: Demand) -> bool:
+        return demand.status == DemandStatus.OPEN and self.may_forward_role(demand)
+
+    def may_merge_role(self, demand: Demand) -> bool:
+        return self.officer or self.league or self.answers_for(demand)
+
     def may_merge(self, demand: Demand) -> bool:
-        if demand.status != DemandStatus.OPEN:
-            return False
-        return self.officer or self.league or demand.department_id in self.department_ids
+        return demand.status == DemandStatus.OPEN and self.may_merge_role(demand)
 
     def may_rate(self, demand: Demand) -> bool:
         return demand.status == DemandStatus.ANSWERED and self.is_owner(demand)

@@ -359,7 +359,7 @@ def demand_forward(
     """Send an open demand to another department, with the reason. The deadline stays."""
     school = demand.school
     rights = _rights(actor, school)
-    if rights is not None and not rights.may_forward(demand):
+    if rights is not None and not rights.may_forward_role(demand):
         raise forbidden(_("Only the department handling this demand can forward it."))
     if department.school_id != school.pk or not department.active:
         raise DomainError(_("Choose a department of this school."), field="department")
@@ -401,7 +401,7 @@ def demand_answer(*, actor, demand: Demand, answer: str, closure: str, reason: s
     """The department answers: resolved, explained, or not feasible (with the reason)."""
     school = demand.school
     rights = _rights(actor, school)
-    if rights is not None and demand.department_id not in rights.department_ids:
+    if rights is not None and not rights.answers_for(demand):
         raise forbidden(_("Only the department handling this demand can answer it."))
     answer = plain_text(answer, field="answer", label=_("The answer"), low=5, high=ANSWER_MAX)
     if closure not in Closure.values:

@@ -304,7 +304,10 @@ def _action(request, school: str, demand_id: int, allowed, form_class, run, form
         try:
             result = run(row, form.cleaned_data)
         except DomainError as exc:
-            refuse_form(form, exc)
+            if exc.code == "state":  # the form may be gone from the page: say it on top
+                refuse_message(request, exc)
+            else:
+                refuse_form(form, exc)
         else:
             return result
     context = _demand_context(request, school_obj, rights, row, **{form_key: form})
@@ -320,7 +323,7 @@ def demand_answer(request, school: str, demand_id: int):
         return redirect(_detail_url(row))
 
     return _action(
-        request, school, demand_id, lambda r, d: r.may_answer(d), AnswerForm, run, "answer_form"
+        request, school, demand_id, lambda r, d: r.answers_for(d), AnswerForm, run, "answer_form"
     )
 
 
@@ -344,7 +347,7 @@ def demand_forward(request, school: str, demand_id: int):
         request,
         school,
         demand_id,
-        lambda r, d: r.may_forward(d),
+        lambda r, d: r.may_forward_role(d),
         ForwardForm,
         run,
         "forward_form",
@@ -361,7 +364,7 @@ def demand_rate(request, school: str, demand_id: int):
         return redirect(_detail_url(row))
 
     return _action(
-        request, school, demand_id, lambda r, d: r.may_rate(d), RateForm, run, "rate_form"
+        request, school, demand_id, lambda r, d: r.is_owner(d), RateForm, run, "rate_form"
     )
 
 
@@ -377,7 +380,7 @@ def demand_reopen(request, school: str, demand_id: int):
         request,
         school,
         demand_id,
-        lambda r, d: r.is_owner(d) and may_reopen(d),
+        lambda r, d: r.is_owner(d),
         ReasonForm,
         run,
         "reason_form",
@@ -404,7 +407,7 @@ def demand_merge(request, school: str, demand_id: int):
         return redirect(_detail_url(target))
 
     return _action(
-        request, school, demand_id, lambda r, d: r.may_merge(d), MergeForm, run, "merge_form"
+        request, school, demand_id, lambda r, d: r.may_merge_role(d), MergeForm, run, "merge_form"
     )
 
 
