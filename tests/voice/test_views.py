@@ -369,3 +369,32 @@ def test_acting_on_a_demand_in_the_wrong_state_is_a_message_not_a_refusal(client
     assert response.status_code == 400
     v.demand.refresh_from_db()
     assert v.demand.department == v.jiaowu and v.demand.status == DemandStatus.ANSWERED
+
+
+def test_scheduling_a_reception_day(client, v):
+    from tuanxue.org.models import StaffPerson
+    from tuanxue.voice.models import ReceptionDay
+
+    teacher = StaffPerson.objects.get(user=v.xuegong_user)
+    member = v.reception.members.get()
+    as_user(client, v.league)
+    data = {
+        "date": "2020-10-14",
+        "starts": "14:00",
+        "ends": "17:00",
+        "place": "图书馆一楼大厅",
+        "campus": "白云校区",
+        "members": member.student_no,
+        "teachers": f"{teacher.staff_no} NOPE",
+    }
+    response = client.post(url(v, "reception_new"), data)
+    assert response.status_code == 200 and "NOPE" in response.content.decode()
+    assert ReceptionDay.objects.count() == 1
+    data["teachers"] = teacher.staff_no
+    assert client.post(url(v, "reception_new"), data).status_code == 302
+    day = ReceptionDay.objects.get(place="图书馆一楼大厅")
+    assert list(day.teachers.all()) == [teacher] and list(day.members.all()) == [member]
+    as_user(client, None)
+    page = client.get(url(v, "reception")).content.decode()
+    assert "图书馆一楼大厅" in page and teacher.name in page
+    assert member.name not in page and member.student_no not in page

@@ -162,3 +162,8 @@ class ReceptionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    teachers = forms.CharField(
+        label=_("Teachers on duty (staff numbers, separated by spaces)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

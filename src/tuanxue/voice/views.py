@@ -473,15 +473,28 @@ def reception_new(request, school: str):
         numbers = data.pop("members").split()
         members = list(school_obj.students.filter(student_no__in=numbers))
         missing = sorted(set(numbers) - {m.student_no for m in members})
+        staff_numbers = data.pop("teachers").split()
+        teachers = list(school_obj.staff.filter(staff_no__in=staff_numbers))
+        missing_staff = sorted(set(staff_numbers) - {t.staff_no for t in teachers})
         if missing:
             form.add_error(
                 "members",
                 _("No student of this school has the number %(no)s.") % {"no": ", ".join(missing)},
             )
+        elif missing_staff:
+            form.add_error(
+                "teachers",
+                _("No staff member of this school has the number %(no)s.")
+                % {"no": ", ".join(missing_staff)},
+            )
         else:
             try:
                 setup.reception_day_create(
-                    actor=request.user, school=school_obj, members=members, **data
+                    actor=request.user,
+                    school=school_obj,
+                    members=members,
+                    teachers=teachers,
+                    **data,
                 )
             except DomainError as exc:
                 refuse_form(form, exc)
