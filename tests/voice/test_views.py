@@ -398,3 +398,20 @@ def test_scheduling_a_reception_day(client, v):
     page = client.get(url(v, "reception")).content.decode()
     assert "图书馆一楼大厅" in page and teacher.name in page
     assert member.name not in page and member.student_no not in page
+
+
+def test_officers_see_the_demands_recorded_at_a_reception_day(client, v):
+    recorded = services.demand_record(
+        actor=v.member_user,
+        reception_day=v.reception,
+        category=v.rights,
+        title="接待台登记的诉求",
+        text="在接待台当面反映的诉求内容。",
+    )
+    as_user(client, v.officer)
+    page = client.get(url(v, "officer") + f"?reception={v.reception.pk}").content.decode()
+    assert recorded.reference in page and v.demand.reference not in page
+    calendar = client.get(url(v, "reception")).content.decode()
+    assert f"?reception={v.reception.pk}" in calendar
+    as_user(client, None)
+    assert f"?reception={v.reception.pk}" not in client.get(url(v, "reception")).content.decode()

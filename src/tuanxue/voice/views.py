@@ -205,9 +205,14 @@ def officer(request, school: str):
     status = request.GET.get("status", "")
     if status not in DemandStatus.values:
         status = ""
-    page = Paginator(selectors.all_demands(school_obj, status), 30).get_page(
-        request.GET.get("page")
-    )
+    rows = selectors.all_demands(school_obj, status)
+    reception = request.GET.get("reception", "")
+    reception_day = None
+    if reception.isdigit():
+        reception_day = school_obj.reception_days.filter(pk=int(reception)).first()
+        if reception_day is not None:
+            rows = rows.filter(reception_day=reception_day)
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "voice/officer.html",
@@ -216,6 +221,7 @@ def officer(request, school: str):
             "page": page,
             "status": status,
             "statuses": DemandStatus.choices,
+            "reception_day": reception_day,
             "reports": selectors.open_abuse_reports(school_obj),
             "rights": rights,
             "decision_form": AbuseDecisionForm(),
