@@ -92,6 +92,7 @@ def test_an_unrated_answer_closes_after_the_reopen_window(w, demand):
     assert "closed 0" in tick("2020-10-17T09:00:00+08:00")
     done.refresh_from_db()
     assert done.status == DemandStatus.CLOSED and done.rating is None
+    assert any(done.reference in t for t in texts(w.student_user)[:1])
 
 
 def test_a_bad_time_is_refused():

@@ -161,4 +161,11 @@ def _close(demand: Demand, now) -> int:
             old={"status": DemandStatus.ANSWERED},
             new={"status": DemandStatus.CLOSED, "rated": False},
         )
+        notify(
+            users=student_users(demand),
+            school=demand.school,
+            text=_("Demand %(ref)s is closed: the time to rate or reopen it has passed.")
+            % {"ref": demand.reference},
+            url=demand_url(demand),
+        )
     return 1
