@@ -15,6 +15,12 @@ from tuanxue.voice import setup
 from tuanxue.voice.models import Category, DepartmentKind
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded photos go to a temporary directory, not the checkout's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def staff_user(kit, username: str, name: str, unit: str):
     user = get_user_model().objects.create_user(username=username, password="pw-Tuanxue-1")
     staff = StaffPerson.objects.create(

@@ -137,6 +137,20 @@ def test_photos_lose_their_location_metadata(w):
     assert b"Exif" not in stored and b"PhoneMaker" not in stored
 
 
+def test_png_text_chunks_are_dropped_too(w):
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Location", "23.1291N 113.2644E")
+    out = io.BytesIO()
+    Image.new("P", (16, 16), 3).save(out, "PNG", pnginfo=info)
+    demand = submit(w, photos=[SimpleUploadedFile("p.png", out.getvalue())])
+    with demand.photos.get().image.open("rb") as fh:
+        stored = fh.read()
+    assert b"Location" not in stored and b"113.2644" not in stored
+    assert Image.open(io.BytesIO(stored)).size == (16, 16)
+
+
 def test_photos_type_count_and_size_limits(w):
     bad = SimpleUploadedFile("a.gif", b"GIF89a" + b"\0" * 30, content_type="image/gif")
     with pytest.raises(DomainError) as exc:
