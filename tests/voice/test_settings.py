@@ -86,3 +86,20 @@ def test_bad_input_names_the_field_and_changes_nothing(client, w, page):
     response = client.post(page, {"action": "officer", "officer-username": "stu"})
     assert response.status_code == 400  # a student cannot be a voice officer
     assert not VoiceOfficer.objects.filter(user__username="stu").exists()
+
+
+def test_a_new_school_sets_up_the_standard_categories(client, other_kit):
+    school = other_kit.school
+    league = other_kit.user("newleague", role=Role.SCHOOL_LEAGUE)
+    student = other_kit.user("newstudent", student=True)
+    as_user(client, student)
+    page = client.get(reverse("voice:submit", args=[school.code])).content.decode()
+    assert 'id="demand-form"' not in page
+    as_user(client, league)
+    settings_page = reverse("voice:settings", args=[school.code])
+    assert client.post(settings_page, {"action": "setup"}).status_code == 302
+    names = set(Category.objects.filter(school=school).values_list("name", flat=True))
+    assert names == {"学业发展", "身心健康", "社会融入", "权益维护"}
+    as_user(client, student)
+    page = client.get(reverse("voice:submit", args=[school.code])).content.decode()
+    assert 'id="demand-form"' in page

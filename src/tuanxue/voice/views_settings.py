@@ -96,6 +96,10 @@ def voice_settings(request, school: str):
     if request.method == "POST":
         if not rights.may_configure:
             raise PermissionDenied
+        if action == "setup":
+            setup.voice_setup(actor=request.user, school=school_obj)
+            messages.success(request, _("Saved."))
+            return redirect("voice:settings", school=school_obj.code)
         form = forms.get(action)
         if form is not None and form.is_valid():
             try:
