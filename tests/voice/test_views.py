@@ -415,3 +415,24 @@ def test_officers_see_the_demands_recorded_at_a_reception_day(client, v):
     assert f"?reception={v.reception.pk}" in calendar
     as_user(client, None)
     assert f"?reception={v.reception.pk}" not in client.get(url(v, "reception")).content.decode()
+
+
+def test_pages_in_english(client, v):
+    from django.conf import settings as django_settings
+
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    answer(v, v.demand)
+    checks = [
+        (None, url(v, "board"), "Median time to first answer"),
+        (None, url(v, "reception"), "Teachers on duty"),
+        (v.student_user, url(v, "demand", v.demand.pk), "How satisfied are you with the answer?"),
+        (v.student_user, url(v, "submit"), "What is the problem, and what would help?"),
+        (v.member_user, url(v, "desk"), "Recorded by me"),
+        (v.jiaowu_user, url(v, "queue"), "Download as Excel"),
+        (v.league, url(v, "settings"), "Voice officers"),
+    ]
+    for user, path, text in checks:
+        as_user(client, user)
+        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = client.get(path)
+        assert response.status_code == 200 and text in response.content.decode(), path
