@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from tests.voice.test_services import answer, submit
 from tuanxue.core.tokens import token_create
-from tuanxue.voice import services
+from tuanxue.voice import moderation, services
 from tuanxue.voice.models import Closure, Demand, DemandStatus, VoicePolicy
 from tuanxue.voice.stats import board_stats
 
@@ -31,8 +31,8 @@ def mixed(w):
     services.demand_rate(actor=w.student_user, demand=made[1], rating=2)
     answer(w, made[2], closure=Closure.EXPLAINED)
     services.demand_merge(actor=w.jiaowu_user, duplicate=made[3], into=made[4])
-    report = services.abuse_report(actor=w.jiaowu_user, demand=made[5], reason="辱骂")
-    services.abuse_decide(actor=w.league, report=report, uphold=True, note="内容不当")
+    report = moderation.abuse_report(actor=w.jiaowu_user, demand=made[5], reason="辱骂")
+    moderation.abuse_decide(actor=w.league, report=report, uphold=True, note="内容不当")
     Demand.objects.filter(pk=made[2].pk).update(on_time=False)
     return w
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent, Notification
-from tuanxue.voice import services
+from tuanxue.voice import moderation, services
 from tuanxue.voice.models import (
     AbuseStatus,
     Channel,
@@ -288,11 +288,11 @@ def test_merge_counts_supporters_and_tells_each_of_the_answer(w):
 def test_identity_reveal_by_an_officer_only_and_audited(w):
     demand = submit(w, confidential=True)
     with pytest.raises(DomainError) as exc:
-        services.identity_reveal(actor=w.league, demand=demand, reason="核实")
+        moderation.identity_reveal(actor=w.league, demand=demand, reason="核实")
     assert exc.value.code == "forbidden"
     with pytest.raises(DomainError):
-        services.identity_reveal(actor=w.officer, demand=demand, reason="")
-    student = services.identity_reveal(actor=w.officer, demand=demand, reason="需要当面回访")
+        moderation.identity_reveal(actor=w.officer, demand=demand, reason="")
+    student = moderation.identity_reveal(actor=w.officer, demand=demand, reason="需要当面回访")
     assert student == w.student
     reveal = IdentityReveal.objects.get()
     assert reveal.user == w.officer and reveal.reason == "需要当面回访"
@@ -303,16 +303,16 @@ def test_identity_reveal_by_an_officer_only_and_audited(w):
 def test_abuse_report_and_decision(w):
     demand = submit(w)
     with pytest.raises(DomainError):
-        services.abuse_report(actor=w.other_user, demand=demand, reason="辱骂")
-    report = services.abuse_report(actor=w.jiaowu_user, demand=demand, reason="含有辱骂内容")
+        moderation.abuse_report(actor=w.other_user, demand=demand, reason="辱骂")
+    report = moderation.abuse_report(actor=w.jiaowu_user, demand=demand, reason="含有辱骂内容")
     with pytest.raises(DomainError) as exc:
-        services.abuse_report(actor=w.jiaowu_user, demand=demand, reason="再报一次")
+        moderation.abuse_report(actor=w.jiaowu_user, demand=demand, reason="再报一次")
     assert exc.value.code == "state"
     assert any(demand.reference in t for t in texts(w.league))
     with pytest.raises(DomainError) as exc:
-        services.abuse_decide(actor=w.jiaowu_user, report=report, uphold=True, note="成立")
+        moderation.abuse_decide(actor=w.jiaowu_user, report=report, uphold=True, note="成立")
     assert exc.value.code == "forbidden"
-    decided = services.abuse_decide(actor=w.league, report=report, uphold=True, note="内容不当")
+    decided = moderation.abuse_decide(actor=w.league, report=report, uphold=True, note="内容不当")
     assert decided.status == AbuseStatus.UPHELD
     demand.refresh_from_db()
     assert demand.status == DemandStatus.REMOVED

@@ -14,7 +14,7 @@ from PIL import Image
 
 from tests.voice.test_services import answer, submit
 from tuanxue.org.models import Role
-from tuanxue.voice import services
+from tuanxue.voice import moderation, services
 from tuanxue.voice.models import (
     AbuseReport,
     Closure,
@@ -140,7 +140,7 @@ def test_rate_and_reopen_by_the_student_only(client, v):
 
 
 def test_abuse_decision_page(client, v):
-    report = services.abuse_report(actor=v.jiaowu_user, demand=v.demand, reason="辱骂内容")
+    report = moderation.abuse_report(actor=v.jiaowu_user, demand=v.demand, reason="辱骂内容")
     path = url(v, "abuse_decide", report.pk)
     data = {"uphold": "0", "note": ""}
     assert status_of(client, v.party, path, "post", data) == 403
@@ -221,7 +221,7 @@ def secret(v):
     secret = services.demand_forward(
         actor=v.jiaowu_user, demand=secret, department=v.houqin, reason="归后勤处"
     )
-    services.abuse_report(actor=v.houqin_user, demand=secret, reason="核实内容")
+    moderation.abuse_report(actor=v.houqin_user, demand=secret, reason="核实内容")
     desk = services.demand_record(
         actor=v.member_user,
         reception_day=v.reception,

@@ -18,7 +18,7 @@ from django.contrib.auth.hashers import make_password
 from tuanxue.core.models import School
 from tuanxue.org import demo_data
 from tuanxue.org.models import StaffPerson, Student
-from tuanxue.voice import services, setup
+from tuanxue.voice import moderation, services, setup
 from tuanxue.voice.models import (
     Category,
     Closure,
@@ -395,10 +395,10 @@ def build_demo_step(school: School) -> None:
         "专业代写各类作业论文，价格优惠，有意者加微信联系。",
         at(9, 24, 23, 40),
     )
-    report = services.abuse_report(
+    report = moderation.abuse_report(
         actor=User.objects.get(username="xuegong"), demand=spam, reason="广告和代考信息"
     )
-    services.abuse_decide(
+    moderation.abuse_decide(
         actor=User.objects.get(username="tuanwei"),
         report=report,
         uphold=True,

@@ -1,5 +1,5 @@
-"""Demands: submit online, record at the desk, forward, merge, answer, rate, reopen, reveal a
-confidential identity, report and decide abuse.
+"""Demands: submit online, record at the desk, forward, merge, answer, rate, reopen (identity
+reveals and abuse reports are in ``moderation``).
 
 Every function checks the state and the actor's right (a ``DomainError`` a user can read), changes
 the row under a lock or a conditional UPDATE in one transaction, writes the audit event and the
@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,8 +28,6 @@ from tuanxue.core.notify import notify
 from tuanxue.org.models import Role, RoleGrant, Student
 from tuanxue.voice.access import VoiceRights, rights_for_user
 from tuanxue.voice.models import (
-    AbuseReport,
-    AbuseStatus,
     AnsweringDepartment,
     Category,
     Channel,
@@ -39,7 +37,6 @@ from tuanxue.voice.models import (
     DemandStep,
     DepartmentKind,
     DepartmentStaff,
-    IdentityReveal,
     ReceptionDay,
     StepKind,
     Supporter,
@@ -87,7 +84,7 @@ def plain_text(value: str, *, field: str, label: str, low: int, high: int) -> st
     return value
 
 
-def _reason(value: str, field: str = "reason") -> str:
+def clean_reason(value: str, field: str = "reason") -> str:
     return plain_text(value, field=field, label=_("The reason"), low=2, high=REASON_MAX)
 
 
@@ -139,7 +136,7 @@ def step_add(demand: Demand, kind: str, *, department=None, text: str = "", at=N
     )
 
 
-def _rights(actor, school: School) -> VoiceRights | None:
+def actor_rights(actor, school: School) -> VoiceRights | None:
     return None if actor is None else rights_for_user(actor, school)
 
 
@@ -311,7 +308,7 @@ def demand_record(
     """Union staff record a demand at a reception-day desk: for the student present (by
     student number) or anonymously (no number)."""
     school = reception_day.school
-    rights = _rights(actor, school)
+    rights = actor_rights(actor, school)
     if rights is not None and not rights.may_record:
         raise forbidden(_("Only union staff record demands at the desk."))
     student = None
@@ -358,12 +355,12 @@ def demand_forward(
 ) -> Demand:
     """Send an open demand to another department, with the reason. The deadline stays."""
     school = demand.school
-    rights = _rights(actor, school)
+    rights = actor_rights(actor, school)
     if rights is not None and not rights.may_forward_role(demand):
         raise forbidden(_("Only the department handling this demand can forward it."))
     if department.school_id != school.pk or not department.active:
         raise DomainError(_("Choose a department of this school."), field="department")
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     with transaction.atomic():
         locked = _lock_open(demand)
         if locked.department_id == department.pk:
@@ -400,7 +397,7 @@ def demand_forward(
 def demand_answer(*, actor, demand: Demand, answer: str, closure: str, reason: str = "") -> Demand:
     """The department answers: resolved, explained, or not feasible (with the reason)."""
     school = demand.school
-    rights = _rights(actor, school)
+    rights = actor_rights(actor, school)
     if rights is not None and not rights.answers_for(demand):
         raise forbidden(_("Only the department handling this demand can answer it."))
     answer = plain_text(answer, field="answer", label=_("The answer"), low=5, high=ANSWER_MAX)
@@ -408,7 +405,7 @@ def demand_answer(*, actor, demand: Demand, answer: str, closure: str, reason: s
         raise DomainError(_("Choose resolved, explained or not feasible."), field="closure")
     reason = (reason or "").strip()
     if closure == Closure.NOT_FEASIBLE or reason:
-        reason = _reason(reason)
+        reason = clean_reason(reason)
     now = timezone.now()
     with transaction.atomic():
         locked = _lock_open(demand)
@@ -451,7 +448,7 @@ def demand_answer(*, actor, demand: Demand, answer: str, closure: str, reason: s
 def demand_rate(*, actor, demand: Demand, rating: int, comment: str = "") -> Demand:
     """The student rates the answer (1–5), which closes the demand."""
     school = demand.school
-    rights = _rights(actor, school)
+    rights = actor_rights(actor, school)
     if rights is not None and not rights.is_owner(demand):
         raise forbidden(_("Only the student who submitted the demand rates the answer."))
     try:
@@ -502,10 +499,10 @@ def demand_reopen(*, actor, demand: Demand, reason: str) -> Demand:
     """The student reopens an answered demand, once, within the school's window. The department
     gets a new deadline."""
     school = demand.school
-    rights = _rights(actor, school)
+    rights = actor_rights(actor, school)
     if rights is not None and not rights.is_owner(demand):
         raise forbidden(_("Only the student who submitted the demand can reopen it."))
-    reason = _reason(reason)
+    reason = clean_reason(reason)
     now = timezone.now()
     with transaction.atomic():
         locked = (
@@ -559,7 +556,7 @@ def demand_merge(*, actor, duplicate: Demand, into: Demand, reason: str = "") ->
         raise DomainError(_("Choose a demand of this school."), field="into")
     if duplicate.pk == into.pk:
         raise DomainError(_("A demand cannot be merged into itself."), field="into")
-    rights = _rights(actor, school)
+    rights = actor_rights(actor, school)
     if rights is not None:
         allowed = (
             rights.officer
@@ -643,107 +640,3 @@ def demand_merge(*, actor, duplicate: Demand, into: Demand, reason: str = "") ->
             ) % {"ref": dup.reference, "into": target.reference}
         notify(users=users, school=school, text=text, url=demand_url(target))
     return target
-
-
-def identity_reveal(*, actor, demand: Demand, reason: str) -> Student:
-    """A voice officer looks at who submitted a confidential demand. Audited, with a reason."""
-    school = demand.school
-    rights = rights_for_user(actor, school)
-    if not rights.may_reveal(demand):
-        raise forbidden(_("Only a voice officer can see who submitted a confidential demand."))
-    reason = _reason(reason)
-    now = timezone.now()
-    with transaction.atomic():
-        IdentityReveal.objects.create(demand=demand, user=actor, reason=reason, at=now)
-        audit_record(
-            school=school,
-            actor=actor,
-            action="voice.identity.revealed",
-            target=demand,
-            new={"reason": reason},
-        )
-    return demand.student
-
-
-def abuse_report(*, actor, demand: Demand, reason: str) -> AbuseReport:
-    school = demand.school
-    rights = rights_for_user(actor, school)
-    if not rights.may_report(demand):
-        raise forbidden(_("You may not report this demand."))
-    reason = _reason(reason)
-    try:
-        with transaction.atomic():
-            report = AbuseReport.objects.create(demand=demand, reporter=actor, reason=reason)
-            audit_record(
-                school=school,
-                actor=actor,
-                action="voice.abuse.reported",
-                target=demand,
-                new={"reason": reason},
-            )
-            notify(
-                users=league_users(school),
-                school=school,
-                text=_("Demand %(ref)s was reported as abusive: %(reason)s")
-                % {"ref": demand.reference, "reason": reason},
-                url=reverse("voice:officer", args=[school.code]),
-            )
-    except IntegrityError:
-        raise DomainError(
-            _("This demand has been reported already and waits for the League committee."),
-            code="state",
-        ) from None
-    return report
-
-
-def abuse_decide(*, actor, report: AbuseReport, uphold: bool, note: str = "") -> AbuseReport:
-    """The League committee upholds a report (the demand is removed) or dismisses it."""
-    demand = report.demand
-    school = demand.school
-    rights = _rights(actor, school)
-    if rights is not None and not rights.may_decide_abuse:
-        raise forbidden(_("Only the school League committee decides on abuse reports."))
-    note = (note or "").strip()
-    if uphold:
-        note = _reason(note, "note")
-    status = AbuseStatus.UPHELD if uphold else AbuseStatus.DISMISSED
-    now = timezone.now()
-    with transaction.atomic():
-        changed = AbuseReport.objects.filter(pk=report.pk, status=AbuseStatus.OPEN).update(
-            status=status, decided_by=actor, decided_at=now, decision_note=note[:300]
-        )
-        if changed != 1:
-            raise DomainError(_("This report has been decided already."), code="state")
-        old_status = Demand.objects.filter(pk=demand.pk).values_list("status", flat=True).get()
-        if uphold:
-            Demand.objects.filter(pk=demand.pk).update(status=DemandStatus.REMOVED, closed_at=now)
-            step_add(demand, StepKind.REMOVED, text=note, at=now)
-        audit_record(
-            school=school,
-            actor=actor,
-            action="voice.abuse.upheld" if uphold else "voice.abuse.dismissed",
-            target=demand,
-            old={"status": old_status},
-            new={"status": DemandStatus.REMOVED if uphold else old_status, "note": note},
-        )
-        notify(
-            users=[report.reporter],
-            school=school,
-            text=(
-                _("Your report on demand %(ref)s was upheld; the demand is removed.")
-                if uphold
-                else _("Your report on demand %(ref)s was dismissed.")
-            )
-            % {"ref": demand.reference},
-            url=demand_url(demand),
-        )
-        if uphold:
-            notify(
-                users=student_users(demand),
-                school=school,
-                text=_("Your demand %(ref)s was removed by the League committee: %(note)s")
-                % {"ref": demand.reference, "note": note},
-                url=demand_url(demand),
-            )
-    report.refresh_from_db()
-    return report

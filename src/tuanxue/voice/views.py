@@ -21,7 +21,7 @@ from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.views import login_required_page
-from tuanxue.voice import selectors, services, setup
+from tuanxue.voice import moderation, selectors, services, setup
 from tuanxue.voice.access import (
     departments_of,
     get_demand_for_rights,
@@ -245,7 +245,7 @@ def abuse_decide(request, school: str, report_id: int):
     form = AbuseDecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.abuse_decide(
+            moderation.abuse_decide(
                 actor=request.user,
                 report=report,
                 uphold=form.cleaned_data["uphold"],
@@ -428,7 +428,7 @@ def demand_reveal(request, school: str, demand_id: int):
     revealed = None
     if form.is_valid():
         try:
-            revealed = services.identity_reveal(
+            revealed = moderation.identity_reveal(
                 actor=request.user, demand=row, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
@@ -445,7 +445,7 @@ def demand_reveal(request, school: str, demand_id: int):
 @require_POST
 def demand_report(request, school: str, demand_id: int):
     def run(row, data):
-        services.abuse_report(actor=request.user, demand=row, reason=data["reason"])
+        moderation.abuse_report(actor=request.user, demand=row, reason=data["reason"])
         messages.success(request, _("Reported to the League committee."))
         return redirect(_detail_url(row))
 
