@@ -56,6 +56,7 @@ api.add_router("/", selection_router)
 api.add_router("/", "tuanxue.activities.api.router")
 api.add_router("/", "tuanxue.congress.api.router")
 api.add_router("/", "tuanxue.review.api.router")
+api.add_router("/", "tuanxue.voice.api.router")
 
 # Included by the project's urls.py as ``include("tuanxue.api")``.
 urlpatterns = api.urls[0]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tuanxue.activities",
     "tuanxue.congress",
     "tuanxue.review",
+    "tuanxue.voice",
 ]
 
 MIDDLEWARE = [

@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("tuanxue.congress.urls_polls")),
     path("", include("tuanxue.congress.urls_minutes")),
     path("", include("tuanxue.review.urls")),
+    path("", include("tuanxue.voice.urls")),
 ]
