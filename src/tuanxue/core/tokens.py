@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +12,8 @@ from tuanxue.core.errors import DomainError
 from tuanxue.core.models import ApiToken
 
 MAX_ACTIVE_TOKENS = 10
+# ``last_used_at`` is written at most this often per token, so reads write nothing.
+TOUCH_EVERY = dt.timedelta(minutes=5)
 
 
 def token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
@@ -46,7 +50,8 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
 
 
 def user_for_key(key: str):
-    """The active user a bearer key belongs to, or None."""
+    """The active user a bearer key belongs to, or None. One query; ``last_used_at`` is
+    refreshed only when it is older than ``TOUCH_EVERY``."""
     if not key or not key.startswith(ApiToken.PREFIX):
         return None
     token = (
@@ -56,5 +61,7 @@ def user_for_key(key: str):
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

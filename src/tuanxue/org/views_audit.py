@@ -23,7 +23,7 @@ def _school_for_audit(request, school: str):
 @login_required_page
 def audit_log(request, school: str):
     school_obj = _school_for_audit(request, school)
-    events = AuditEvent.objects.filter(school=school_obj).order_by("-seq")
+    events = AuditEvent.objects.filter(school=school_obj).order_by("-id")
     action = (request.GET.get("action") or "").strip()
     if action:
         events = events.filter(action__startswith=action)
@@ -37,7 +37,7 @@ def object_history(request, school: str, target_type: str, target_id: str):
     events = list(
         AuditEvent.objects.filter(
             school=school_obj, target_type=target_type, target_id=target_id
-        ).order_by("seq")
+        ).order_by("id")
     )
     if not events:
         raise Http404
