@@ -42,7 +42,13 @@ end
 
 function request()
   if nextjob > #jobs then
-    wrk.thread:stop()
+    -- Tell the benchmark this thread is done (it stops wrk with SIGINT once all are).
+    if not finished then
+      finished = true
+      local mark = io.open(os.getenv("WRK_OUT") .. ".done" .. tid, "w")
+      mark:close()
+      wrk.thread:stop()
+    end
     return wrk.format("GET", "/bench/ping")
   end
   local line = jobs[nextjob]
@@ -69,7 +75,7 @@ function done(summary, latency, requests)
   out:write(string.format("p50_us %d\n", latency:percentile(50)))
   out:write(string.format("p99_us %d\n", latency:percentile(99)))
   local e = summary.errors
-  out:write(string.format("errors %d\n", e.connect + e.read + e.write + e.status + e.timeout))
+  out:write(string.format("errors %d\n", e.connect + e.read + e.write + e.timeout))
   for _, thread in ipairs(threads) do
     for status, n in pairs(thread:get("statuses")) do
       out:write(string.format("status %s %d\n", status, n))

@@ -24,9 +24,7 @@ def test_services_write_a_chain_that_verifies(sealed):
 
 def test_events_are_written_unsealed_and_sealed_in_id_order(kit):
     ids = list(AuditEvent.objects.filter(school=kit.school).values_list("id", flat=True))
-    assert set(AuditEvent.objects.filter(school=kit.school).values_list("seq", flat=True)) == {
-        None
-    }
+    assert set(AuditEvent.objects.filter(school=kit.school).values_list("seq", flat=True)) == {None}
     # Fresh unsealed events are no problem for verify; they are once older than the bound.
     assert verify_chain(kit.school) == []
     seal_until_done(kit.school.pk)

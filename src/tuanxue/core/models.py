@@ -133,6 +133,15 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.school_id}#{self.seq or '-'} {self.action}"
 
+    def save(self, *args, **kwargs):
+        # The one guard kept in save(): the log is append-only (the sealer uses bulk_update).
+        if self.pk is not None:
+            raise ValueError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("audit events are append-only")
+
     @property
     def actor(self):
         """The account that acted, while it exists (None for the system or a deleted account)."""
@@ -147,15 +156,6 @@ class AuditEvent(models.Model):
     @property
     def sealed(self) -> bool:
         return self.seq is not None
-
-    def save(self, *args, **kwargs):
-        # The one guard kept in save(): the log is append-only (the sealer uses bulk_update).
-        if self.pk is not None:
-            raise ValueError("audit events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("audit events are append-only")
 
 
 class ApiToken(models.Model):

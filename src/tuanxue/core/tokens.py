@@ -55,7 +55,8 @@ def user_for_key(key: str):
     if not key or not key.startswith(ApiToken.PREFIX):
         return None
     token = (
-        ApiToken.objects.select_related("user")
+        # The student record comes along: the sign-up rush needs it and it costs a join.
+        ApiToken.objects.select_related("user", "user__student")
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
         .first()
     )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tuanxue.core import views
+from tuanxue.core import views, views_checkpoints
 
 app_name = "core"
 
@@ -14,6 +14,11 @@ urlpatterns = [
         "notifications/<int:notification_id>/",
         views.notification_open,
         name="notification_open",
+    ),
+    path(
+        "s/<slug:school>/audit/checkpoints.jsonl",
+        views_checkpoints.checkpoints_download,
+        name="audit_checkpoints",
     ),
 ]
 

@@ -28,7 +28,15 @@ def audit_log(request, school: str):
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "org/audit.html", {"school": school_obj, "page": page, "action": action})
+    from tuanxue.core.views_checkpoints import may_download_checkpoints
+
+    context = {
+        "school": school_obj,
+        "page": page,
+        "action": action,
+        "checkpoints": may_download_checkpoints(request.viewer, school_obj),
+    }
+    return render(request, "org/audit.html", context)
 
 
 @login_required_page
