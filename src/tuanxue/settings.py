@@ -4,6 +4,7 @@ See README.md, "Configuration", for the variables.
 """
 
 import contextlib
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,21 @@ SECRET_KEY = env_str("SECRET_KEY", "")
 SECRET_KEY_MISSING = not SECRET_KEY
 if SECRET_KEY_MISSING:
     SECRET_KEY = _INSECURE_KEY
+# The audit log's MAC key. It is never stored in the database, so whoever can write the database
+# cannot rewrite the log unnoticed. DEBUG and the tests get a development key; without DEBUG the
+# server refuses to start without AUDIT_KEY (tuanxue/wsgi.py), and commands leave new events
+# unsealed until `tuanxue audit seal` runs with the key.
+TESTING = "pytest" in sys.modules
+_DEVELOPMENT_AUDIT_KEY = "development-audit-key-not-for-production"
+AUDIT_KEY = env_str("AUDIT_KEY", _DEVELOPMENT_AUDIT_KEY if DEBUG or TESTING else "")
+# `tuanxue audit verify` reports events still unsealed after this many seconds.
+AUDIT_UNSEALED_BOUND = env_int("AUDIT_UNSEALED_BOUND", 60)
+# The sealer appends a signed checkpoint to VAR_DIR/audit-checkpoints.jsonl at most this often.
+AUDIT_CHECKPOINT_SECONDS = env_int("AUDIT_CHECKPOINT_SECONDS", 300)
+AUDIT_CHECKPOINT_EVENTS = env_int("AUDIT_CHECKPOINT_EVENTS", 10000)
+AUDIT_CHECKPOINT_FILE = Path(
+    env_str("AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl"))
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -99,7 +115,12 @@ TEMPLATES = [
 
 def _database(url: str) -> dict:
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        # Persistent connections (checked before reuse): a request does not pay for a new one.
+        config = dj_database_url.parse(
+            url,
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+            conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
+        )
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database address: {exc}") from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":

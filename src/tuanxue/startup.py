@@ -21,6 +21,12 @@ def missing_production_settings() -> list[str]:
             "it; set a long random value, e.g. "
             "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
         )
+    if not getattr(settings, "AUDIT_KEY", ""):
+        problems.append(
+            "AUDIT_KEY is not set. The audit log is sealed with it and it is never stored in the "
+            "database; set the same long random value on every server, e.g. "
+            "AUDIT_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+        )
     return problems
 
 
@@ -31,3 +37,10 @@ def require_production_settings() -> None:
             "Tuanxue will not start with DEBUG=0 until these are set "
             "(or set DEBUG=1 for development):\n- " + "\n- ".join(problems)
         )
+
+
+def start_background_work() -> None:
+    """Work a server process does beside requests: sealing the audit log after commits."""
+    from tuanxue.core.sealer import start_server_sealer
+
+    start_server_sealer()

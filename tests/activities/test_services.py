@@ -72,7 +72,7 @@ def w(kit):
 def actions(activity) -> list[str]:
     return list(
         AuditEvent.objects.filter(target_type="activities.activity", target_id=str(activity.pk))
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", flat=True)
     )
 

@@ -64,7 +64,7 @@ def test_league_committee_adopts_a_version_and_it_is_audited(client, chartered):
     charter = Charter.objects.get(school=chartered.school, version_label="2022年修改版")
     assert charter.parsed.school.staff_max == 40
     assert charter.parsed.academic_period == "last_year"
-    event = AuditEvent.objects.filter(action="charter.version.adopted").order_by("-seq").first()
+    event = AuditEvent.objects.filter(action="charter.version.adopted").order_by("-id").first()
     assert event.target_id == str(charter.pk)
 
 

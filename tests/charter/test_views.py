@@ -213,7 +213,7 @@ def test_the_league_committee_edits_the_narrative(client, school):
     assert record.published is True
     events = AuditEvent.objects.filter(action="charter.assessment.saved")
     assert events.count() == before + 1
-    assert events.order_by("-seq").first().actor == user
+    assert events.order_by("-id").first().actor == user
     # The new narrative goes into the next document.
     document = client.get(url("assessment_docx", school), {"date": "2020-10-20"})
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(document.content)).paragraphs)

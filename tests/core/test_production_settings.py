@@ -13,6 +13,7 @@ BIN = Path(sys.executable).parent
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "k3J9-s8dQ2_vLx7pZr4TnW1yB6cHf0aGeM5uKiOjRt8NwYq2Xb",
+    "AUDIT_KEY": "9f1c2b7e4d6a8c0e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e",
     "ALLOWED_HOSTS": "tuanxue.example.edu",
     "CSRF_TRUSTED_ORIGINS": "https://tuanxue.example.edu",
     "SECURE_COOKIES": "1",
@@ -42,6 +43,11 @@ def test_wsgi_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY is not set" in out.stderr
 
 
+def test_wsgi_names_every_missing_secret(tmp_path):
+    out = _run([sys.executable, "-c", "import tuanxue.wsgi"], _env(tmp_path, DEBUG="0"), tmp_path)
+    assert "SECRET_KEY is not set" in out.stderr and "AUDIT_KEY is not set" in out.stderr
+
+
 def test_runserver_refuses_to_start_without_a_secret_key(tmp_path):
     env = _env(tmp_path, DEBUG="0")
     out = _run([str(BIN / "tuanxue"), "runserver", "--noreload"], env, tmp_path)
@@ -52,7 +58,12 @@ def test_runserver_refuses_to_start_without_a_secret_key(tmp_path):
 def test_wsgi_starts_with_a_secret_key_and_in_development(tmp_path):
     ok = _run(
         [sys.executable, "-c", "import tuanxue.wsgi"],
-        _env(tmp_path, DEBUG="0", SECRET_KEY=PRODUCTION["SECRET_KEY"]),
+        _env(
+            tmp_path,
+            DEBUG="0",
+            SECRET_KEY=PRODUCTION["SECRET_KEY"],
+            AUDIT_KEY=PRODUCTION["AUDIT_KEY"],
+        ),
         tmp_path,
     )
     assert ok.returncode == 0, ok.stderr

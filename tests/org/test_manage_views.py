@@ -59,7 +59,7 @@ def test_adding_a_department_is_audited(client, chartered, urls):
     response = client.post(urls["department_new"], {"name": "文艺部", "remit": "组织文艺活动"})
     assert response.status_code == 302
     department = Department.objects.get(name="文艺部")
-    event = AuditEvent.objects.filter(action="org.department.created").order_by("-seq").first()
+    event = AuditEvent.objects.filter(action="org.department.created").order_by("-id").first()
     assert event.target_id == str(department.pk)
 
 

@@ -184,5 +184,5 @@ def test_a_cap_reached_at_the_last_step_holds_the_application(applicant):
     assert application.status == ApplicationStatus.HELD
     assert "6" in application.held_reason
     assert not Membership.objects.filter(student=kit.applicant).exists()
-    event = AuditEvent.objects.filter(action="selection.step.approved").order_by("-seq").first()
+    event = AuditEvent.objects.filter(action="selection.step.approved").order_by("-id").first()
     assert event.new["status"] == ApplicationStatus.HELD

@@ -137,14 +137,21 @@ def proposal_support(*, actor, proposal: Proposal, student: Student | None = Non
     if supporter.pk == proposal.proposer_id:
         raise DomainError(_("You cannot support your own proposal."), code="own")
     now = timezone.now()
+    # Everything that can be checked before the transaction is: the window as loaded, and a
+    # support already given (the unique constraint stays the last word).
+    open_statuses = (ProposalStatus.COLLECTING, ProposalStatus.ON_LIST)
+    if proposal.status not in open_statuses or proposal.support_until <= now:
+        raise DomainError(_("This proposal no longer collects support."), code="closed")
+    duplicate = DomainError(_("You have already supported this proposal."), code="duplicate")
+    if ProposalSupport.objects.filter(proposal=proposal, student=supporter).exists():
+        raise duplicate
     with transaction.atomic():
         try:
-            with transaction.atomic():
-                ProposalSupport.objects.create(proposal=proposal, student=supporter)
+            # A failed insert ends the transaction with the refusal, so it needs no savepoint.
+            ProposalSupport.objects.create(proposal=proposal, student=supporter)
         except IntegrityError as exc:
-            raise DomainError(
-                _("You have already supported this proposal."), code="duplicate"
-            ) from exc
+            raise duplicate from exc
+        # From here the proposal's row is held: the conditional UPDATEs, the events, commit.
         counted = Proposal.objects.filter(
             pk=proposal.pk,
             status__in=[ProposalStatus.COLLECTING, ProposalStatus.ON_LIST],

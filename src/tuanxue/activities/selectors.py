@@ -260,7 +260,7 @@ def activity_history(activity: Activity) -> list[AuditEvent]:
             school_id=activity.school_id,
             target_type=activity._meta.label_lower,
             target_id=str(activity.pk),
-        ).order_by("seq")
+        ).order_by("id")
     )
 
 

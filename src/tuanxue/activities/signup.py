@@ -16,8 +16,9 @@ How a rush stays correct, on PostgreSQL and on SQLite:
   inserted, so the waiting list is in order of arrival at the database; a gap left by a
   refused (rolled back) sign-up changes nothing. After a lottery the waiting list is the drawn
   order (1, 2, …). Promotion always takes the smallest ``queue_no``.
-- Locks are always taken in the same order (project → student → role → sign-up rows → audit
-  chain), so two operations never wait for each other in a circle.
+- Locks are always taken in the same order (project → student → role → sign-up rows), so two
+  operations never wait for each other in a circle. The audit event takes no lock (it is
+  chained after commit, see docs/audit.md).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from tuanxue.activities.signup_common import (
     local_time,
     own_student,
     project_url,
+    share_role,
     still_recruiting,
     take_place,
 )
@@ -191,66 +193,95 @@ def signup(*, actor, project: VolunteerProject, role: VolunteerRole) -> tuple[Si
     problem = requirement_problem(student, project, role)
     if problem:
         raise DomainError(problem, code=CODE_NOT_ELIGIBLE)
+    # Before any lock: a repeated submission whose first one has committed is refused here.
+    _clash(student, project, role)
     first_come = project.mode == SignupMode.FIRST_COME
-    try:
-        with transaction.atomic(durable=True):
-            # One student at a time: their double submissions queue here and the second one
-            # finds the first one's row.
-            list(
-                Student.objects.select_for_update(of=("self",))
-                .filter(pk=student.pk)
-                .order_by()
-                .values_list("pk", flat=True)
-            )
-            _clash(student, project, role)
-            row = Signup.objects.create(
-                school_id=project.school_id,
-                project=project,
-                role=role,
-                student=student,
-                status=SignupStatus.CONFIRMED if first_come else SignupStatus.PENDING,
-            )
-            if first_come:
-                won = take_place(role.pk)
-                if not won:
-                    # Full: wait for the role's lock, so a withdrawal that frees a place and
-                    # looks for a waiting student either comes before (and the place is ours)
-                    # or after (and it finds this row).
+    exclusive = False
+    while True:
+        status = SignupStatus.CONFIRMED if first_come else SignupStatus.PENDING
+        try:
+            row = _signup_in_transaction(actor, project, role, student, status, exclusive)
+        except _PlaceFreed:
+            # Rare: a place was freed while the role was full. Upgrading the shared lock while
+            # other sign-ups share it could deadlock, so start again taking it exclusively.
+            exclusive = True
+            continue
+        except IntegrityError as exc:
+            # Only the unique (project, student) can refuse the insert: the place itself is
+            # taken by the conditional update, never by a write the CHECK has to stop.
+            raise DomainError(
+                _("You have already signed up for this project."), code=CODE_DUPLICATE
+            ) from exc
+        return row, waiting_position(row)
+
+
+class _PlaceFreed(Exception):
+    pass
+
+
+def _signup_in_transaction(actor, project, role, student, status, exclusive: bool) -> Signup:
+    """The sign-up's one transaction, after every check that needs no lock was done."""
+    first_come = project.mode == SignupMode.FIRST_COME
+    with transaction.atomic(durable=True):
+        # One student at a time: their double submissions queue here and the second one
+        # finds the first one's row. (This lock is the student's own, never shared.)
+        list(
+            Student.objects.select_for_update(of=("self",))
+            .filter(pk=student.pk)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        _clash(student, project, role)
+        if first_come:
+            # From here the role's row is held only by the winner: the conditional UPDATE,
+            # the re-read of the project's status, the INSERTs and the commit.
+            won = take_place(role.pk)
+            if not won:
+                # Full: a shared lock orders this sign-up against a withdrawal that frees a
+                # place (it takes the row exclusively): the withdrawal either comes before
+                # (the place is ours) or after (it finds this row on the waiting list).
+                # Losers share it, so they do not queue behind each other; one that finds a
+                # place free starts again (``_PlaceFreed``) and then takes the row exclusively.
+                if exclusive:
                     locked = VolunteerRole.objects.select_for_update().get(pk=role.pk)
                     won = locked.taken < locked.slots and take_place(role.pk)
-                still_recruiting(project.pk)
+                else:
+                    taken, slots = share_role(role.pk)
+                    if taken < slots:
+                        raise _PlaceFreed
                 if not won:
-                    row.status = SignupStatus.WAITING
-                    row.queue_no = row.pk
-                    Signup.objects.filter(pk=row.pk).update(
-                        status=row.status, queue_no=row.queue_no
-                    )
-            else:
-                # Pending: no place changes hands now; the role's lock only orders this sign-up
-                # before or after a close, a draw or a review.
-                VolunteerRole.objects.select_for_update().get(pk=role.pk)
-                still_recruiting(project.pk)
-            audit_record(
-                school=project.school,
-                actor=actor,
-                action="volunteer.signup.created",
-                target=row,
-                new={
-                    "project": project.pk,
-                    "role": role.pk,
-                    "student": student.student_no,
-                    "status": row.status,
-                    "queue_no": row.queue_no,
-                },
-                label=f"{student.name} · {project.title} · {role.name}",
-            )
-    except IntegrityError as exc:
-        # Only the unique (project, student) can refuse the insert: the place itself is taken
-        # by the conditional update, never by a write the CHECK has to stop.
-        raise DomainError(
-            _("You have already signed up for this project."), code=CODE_DUPLICATE
-        ) from exc
-    return row, waiting_position(row)
+                    status = SignupStatus.WAITING
+            still_recruiting(project.pk)
+        else:
+            # Pending: no place changes hands now; the role's lock only orders this sign-up
+            # before or after a close, a draw or a review.
+            VolunteerRole.objects.select_for_update().get(pk=role.pk)
+            still_recruiting(project.pk)
+        row = Signup.objects.create(
+            school_id=project.school_id,
+            project=project,
+            role=role,
+            student=student,
+            status=status,
+        )
+        if status == SignupStatus.WAITING:
+            row.queue_no = row.pk
+            Signup.objects.filter(pk=row.pk).update(queue_no=row.queue_no)
+        audit_record(
+            school=project.school,
+            actor=actor,
+            action="volunteer.signup.created",
+            target=row,
+            new={
+                "project": project.pk,
+                "role": role.pk,
+                "student": student.student_no,
+                "status": row.status,
+                "queue_no": row.queue_no,
+            },
+            label=f"{student.name} · {project.title} · {role.name}",
+        )
+    return row
 
 
 # -- withdrawing and the waiting list ------------------------------------------------------

@@ -4,6 +4,7 @@ organisers' right, and the conditional update that takes a place."""
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -71,6 +72,20 @@ def take_place(role_id: int) -> bool:
         VolunteerRole.objects.filter(pk=role_id, taken__lt=F("slots")).update(taken=F("taken") + 1)
         == 1
     )
+
+
+def share_role(role_id: int) -> tuple[int, int]:
+    """The role's taken and slots under a shared row lock (PostgreSQL ``FOR SHARE``): many
+    sign-ups share it, a withdrawal's exclusive lock waits for them and they for it. SQLite has
+    one writer at a time and needs no row lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT taken, slots FROM {VolunteerRole._meta.db_table} WHERE id = %s FOR SHARE",
+                [role_id],
+            )
+            return cursor.fetchone()
+    return VolunteerRole.objects.filter(pk=role_id).values_list("taken", "slots").get()
 
 
 def still_recruiting(project_id: int) -> None:

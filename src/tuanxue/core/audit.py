@@ -1,24 +1,43 @@
-"""The audit log: one append-only, hash-chained event per state change.
+"""The audit log: one append-only event per state change, chained with a keyed MAC.
 
 ``audit_record`` must be called inside the transaction that makes the change, so the change and
-its event commit or roll back together.
+its event commit or roll back together. It takes no lock: the event is inserted without a place
+in the chain, and after commit the sealer (``tuanxue.core.sealer``) chains the school's new
+events in batches, under a try-lock nobody waits for. See docs/audit.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from tuanxue.core import sealer
 from tuanxue.core.models import AuditChain, AuditEvent, School
 
 GENESIS = "0" * 64
+
+
+def audit_key() -> bytes:
+    """The MAC key (``AUDIT_KEY``). It is never stored in the database."""
+    key = getattr(settings, "AUDIT_KEY", "")
+    if not key:
+        raise ImproperlyConfigured(
+            "AUDIT_KEY is not set: the audit log cannot be sealed or verified without it. "
+            "Set AUDIT_KEY in the environment (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`), the same on every "
+            "server, and keep it out of the database and its backups."
+        )
+    return key.encode()
 
 
 def _plain(value: Any) -> Any:
@@ -52,7 +71,9 @@ def event_digest(
     old: Any,
     new: Any,
     prev_hash: str,
+    key: bytes | None = None,
 ) -> str:
+    """HMAC-SHA256 of the event's canonical JSON and the previous event's hash."""
     body = {
         "school": school_id,
         "seq": seq,
@@ -66,10 +87,10 @@ def event_digest(
         "prev": prev_hash,
     }
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hmac.new(key or audit_key(), canonical.encode(), hashlib.sha256).hexdigest()
 
 
-def digest_of(event: AuditEvent) -> str:
+def digest_of(event: AuditEvent, key: bytes | None = None) -> str:
     return event_digest(
         school_id=event.school_id,
         seq=event.seq,
@@ -83,6 +104,7 @@ def digest_of(event: AuditEvent) -> str:
         old=event.old,
         new=event.new,
         prev_hash=event.prev_hash,
+        key=key,
     )
 
 
@@ -96,18 +118,16 @@ def audit_record(
     new: dict | None = None,
     label: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the school's chain. Call it inside the change's transaction."""
-    if not transaction.get_connection().in_atomic_block:
+    """Write one event in the change's transaction (one INSERT, no lock). The sealer gives it
+    its place in the school's chain after commit."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction that makes the change")
-    chain, _ = AuditChain.objects.get_or_create(school=school)
-    chain = AuditChain.objects.select_for_update().get(pk=chain.pk)
     target_type, target_id = target_key(target)
-    at = timezone.now()
     event = AuditEvent(
         school=school,
-        seq=chain.last_seq + 1,
-        at=at,
-        actor=actor if actor is not None and actor.pk else None,
+        at=timezone.now(),
+        actor_id=actor.pk if actor is not None and actor.pk else None,
         actor_label=actor_label(actor),
         action=action,
         target_type=target_type,
@@ -115,13 +135,9 @@ def audit_record(
         target_label=(label if label is not None else str(target))[:200],
         old=_plain(old),
         new=_plain(new),
-        prev_hash=chain.last_hash or GENESIS,
     )
-    event.hash = digest_of(event)
     event.save()
-    chain.last_seq = event.seq
-    chain.last_hash = event.hash
-    chain.save(update_fields=["last_seq", "last_hash"])
+    sealer.seal_after_commit(school.pk)
     return event
 
 
@@ -131,34 +147,88 @@ class ChainProblem:
     problem: str
 
 
-def verify_chain(school: School) -> list[ChainProblem]:
-    """Walk one school's chain; return every break found (empty when intact)."""
+def verify_chain(
+    school: School,
+    *,
+    checkpoints: list | None = None,
+    unsealed_bound: int | None = None,
+    now=None,
+) -> list[ChainProblem]:
+    """Walk one school's chain; return every break found, first event first (empty when
+    intact). ``checkpoints`` (see ``tuanxue.core.checkpoints``) must each still be extended
+    by the log; events unsealed for longer than ``unsealed_bound`` seconds are reported."""
+    key = audit_key()
+    now = now or timezone.now()
+    bound = settings.AUDIT_UNSEALED_BOUND if unsealed_bound is None else unsealed_bound
+    marks: dict[int, list] = {}
+    for cp in checkpoints or []:
+        marks.setdefault(cp.seq, []).append(cp)
+    matched_upto = 0
     problems: list[ChainProblem] = []
     expected_prev = GENESIS
     expected_seq = 1
-    for event in AuditEvent.objects.filter(school=school).order_by("seq").iterator(2000):
+    sealed = AuditEvent.objects.filter(school=school, seq__isnull=False).order_by("seq")
+    for event in sealed.iterator(2000):
         if event.seq != expected_seq:
             problems.append(
                 ChainProblem(expected_seq, f"events {expected_seq}..{event.seq - 1} are missing")
             )
         if event.prev_hash != expected_prev:
             problems.append(ChainProblem(event.seq, "does not link to the event before it"))
-        if digest_of(event) != event.hash:
-            problems.append(ChainProblem(event.seq, "content was changed after it was written"))
+        if not hmac.compare_digest(digest_of(event, key), event.hash):
+            problems.append(
+                ChainProblem(event.seq, "content was changed after it was sealed (bad MAC)")
+            )
+        for cp in marks.get(event.seq, []):
+            if hmac.compare_digest(cp.head, event.hash):
+                matched_upto = max(matched_upto, event.seq)
+            else:
+                problems.append(
+                    ChainProblem(
+                        event.seq,
+                        f"differs from the checkpoint of {cp.time}: the log was rewritten "
+                        f"between event {matched_upto + 1} and this one",
+                    )
+                )
         expected_prev = event.hash
         expected_seq = event.seq + 1
-    chain = AuditChain.objects.filter(school=school).first()
     last_seq = expected_seq - 1
-    if chain is not None and (
-        chain.last_seq != last_seq or (chain.last_hash or GENESIS) != expected_prev
-    ):
+    for cp in checkpoints or []:
+        if cp.seq > last_seq:
+            problems.append(
+                ChainProblem(
+                    last_seq + 1,
+                    f"is missing: the checkpoint of {cp.time} has the log at event {cp.seq}, "
+                    f"it now ends at {last_seq}",
+                )
+            )
+    chain = AuditChain.objects.filter(school=school).first()
+    if chain is None:
+        if last_seq:
+            problems.append(
+                ChainProblem(None, f"the chain head is missing but events 1..{last_seq} exist")
+            )
+    elif chain.last_seq != last_seq or (chain.last_hash or GENESIS) != expected_prev:
         problems.append(
             ChainProblem(
                 chain.last_seq,
                 f"the chain head is at event {chain.last_seq} but the log ends at {last_seq}",
             )
         )
-    return problems
+    late = AuditEvent.objects.filter(
+        school=school, seq__isnull=True, at__lt=now - dt.timedelta(seconds=bound)
+    )
+    stale = late.count()
+    if stale:
+        oldest = late.order_by("at").values_list("at", flat=True).first()
+        problems.append(
+            ChainProblem(
+                None,
+                f"{stale} events are unsealed for more than {bound} s (the oldest since "
+                f"{oldest:%Y-%m-%d %H:%M:%S}); run `tuanxue audit seal`",
+            )
+        )
+    return sorted(problems, key=lambda p: (p.seq is None, p.seq or 0))
 
 
 def old_new(instance: models.Model, fields: list[str], changes: dict) -> tuple[dict, dict]:

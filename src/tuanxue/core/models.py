@@ -74,34 +74,35 @@ class Semester(models.Model):
 
 
 class AuditChain(models.Model):
-    """The head of one school's hash chain; locked while an event is appended."""
+    """The head of one school's hash chain. Only the sealer writes it, and only under a try-lock
+    (``SKIP LOCKED``): no request ever waits for it (see docs/audit.md)."""
 
     school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="audit_chain")
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
+    # The last checkpoint the sealer wrote to the checkpoint file (decided under the lock).
+    checkpoint_seq = models.PositiveBigIntegerField(default=0)
+    checkpoint_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.school_id}@{self.last_seq}"
 
 
 class AuditEvent(models.Model):
-    """One append-only audit event. Rows are never updated or deleted.
+    """One append-only audit event.
 
-    ``hash`` covers every field and the previous event's hash, so an edited, inserted or deleted
-    row breaks the chain; ``tuanxue audit verify`` walks it.
+    The event is inserted in the change's transaction with no place in the chain yet
+    (``seq`` NULL). After commit the sealer gives it its place ``seq``, the previous event's
+    ``prev_hash`` and its own ``hash``, an HMAC (key ``AUDIT_KEY``, never in the database) of
+    every field and ``prev_hash``; that is the one write an event ever gets after its insert.
+    The actor is kept as a plain id and label, so deleting the account changes no event.
+    ``tuanxue audit verify`` walks the chain.
     """
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="audit_events")
-    seq = models.PositiveBigIntegerField()
+    seq = models.PositiveBigIntegerField(null=True, blank=True)
     at = models.DateTimeField(_("time"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-    )
+    actor_id = models.BigIntegerField(null=True, blank=True)
     actor_label = models.CharField(_("actor"), max_length=150)
     action = models.CharField(_("action"), max_length=80, db_index=True)
     target_type = models.CharField(max_length=80)
@@ -109,29 +110,52 @@ class AuditEvent(models.Model):
     target_label = models.CharField(_("target"), max_length=200)
     old = models.JSONField(_("old values"), null=True, blank=True)
     new = models.JSONField(_("new values"), null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, default="", blank=True)
+    hash = models.CharField(max_length=64, default="", blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["school", "seq"]
+        ordering = ["school", "id"]
         constraints = [
             models.UniqueConstraint(fields=["school", "seq"], name="audit_seq_unique"),
         ]
-        indexes = [models.Index(fields=["school", "target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["school", "target_type", "target_id"]),
+            models.Index(
+                fields=["school", "id"],
+                condition=models.Q(seq__isnull=True),
+                name="audit_unsealed",
+            ),
+        ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
-        return f"{self.school_id}#{self.seq} {self.action}"
+        return f"{self.school_id}#{self.seq or '-'} {self.action}"
 
     def save(self, *args, **kwargs):
-        # The one guard kept in save(): the log is append-only.
+        # The one guard kept in save(): the log is append-only (the sealer uses bulk_update).
         if self.pk is not None:
             raise ValueError("audit events are append-only")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValueError("audit events are append-only")
+
+    @property
+    def actor(self):
+        """The account that acted, while it exists (None for the system or a deleted account)."""
+        if self.actor_id is None:
+            return None
+        if not hasattr(self, "_actor_cache"):
+            from django.contrib.auth import get_user_model
+
+            self._actor_cache = get_user_model().objects.filter(pk=self.actor_id).first()
+        return self._actor_cache
+
+    @property
+    def sealed(self) -> bool:
+        return self.seq is not None
 
 
 class ApiToken(models.Model):

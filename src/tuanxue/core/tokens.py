@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +14,8 @@ from tuanxue.core.models import ApiToken
 from tuanxue.core.tenancy import school_of
 
 MAX_ACTIVE_TOKENS = 10
+# ``last_used_at`` is written at most this often per token, so reads write nothing.
+TOUCH_EVERY = dt.timedelta(minutes=5)
 
 
 def token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
@@ -77,15 +81,19 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
 
 
 def user_for_key(key: str):
-    """The active user a bearer key belongs to, or None."""
+    """The active user a bearer key belongs to, or None. One query; ``last_used_at`` is
+    refreshed only when it is older than ``TOUCH_EVERY``."""
     if not key or not key.startswith(ApiToken.PREFIX):
         return None
     token = (
-        ApiToken.objects.select_related("user")
+        # The student record comes along: the sign-up rush needs it and it costs a join.
+        ApiToken.objects.select_related("user", "user__student")
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

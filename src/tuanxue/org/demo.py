@@ -83,7 +83,7 @@ def _purge(queryset: QuerySet, depth: int = 0) -> None:
 def _demo_user_ids(school: School) -> set[int]:
     """Accounts that belong to the demo school only: they go with it."""
     User = get_user_model()
-    built = AuditEvent.objects.filter(school=school, action=BUILT_ACTION).order_by("-seq").first()
+    built = AuditEvent.objects.filter(school=school, action=BUILT_ACTION).order_by("-id").first()
     names = (built.new or {}).get("users", []) if built is not None else []
     ids = set(
         Student.objects.filter(school=school, user__isnull=False).values_list("user", flat=True)

@@ -35,6 +35,11 @@ urlpatterns = [
     path("s/<slug:school>/students/<int:student_id>/", views.student_detail, name="student"),
     path("s/<slug:school>/audit/", views_audit.audit_log, name="audit"),
     path(
+        "s/<slug:school>/audit/checkpoints.jsonl",
+        views_audit.checkpoints_download,
+        name="audit_checkpoints",
+    ),
+    path(
         "s/<slug:school>/audit/<str:target_type>/<str:target_id>/",
         views_audit.object_history,
         name="history",

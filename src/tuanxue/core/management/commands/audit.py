@@ -1,29 +1,88 @@
-"""``tuanxue audit verify [--school CODE]``: walk each school's hash chain and report breaks."""
+"""``tuanxue audit verify|seal|checkpoint``: the audit log's chains and their checkpoints.
 
+- ``verify [--school CODE] [--checkpoint FILE] [--unsealed-after SECONDS]`` walks each
+  school's chain and exits 1 naming the first bad event; with a checkpoint file the log must
+  still extend every checkpoint in it.
+- ``seal [--school CODE]`` chains every committed event still unsealed (after a crash).
+- ``checkpoint --school CODE`` prints a signed checkpoint (school, seq, head, time,
+  signature) and appends it to the checkpoint file.
+"""
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from tuanxue.core import checkpoints, sealer
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.models import AuditEvent, School
 
 
 class Command(BaseCommand):
-    help = "Check the audit log: an edited, inserted or deleted event breaks its school's chain."
+    help = "Check, seal and checkpoint the audit log (a hash chain with a keyed MAC per school)."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        verify = sub.add_parser("verify", help="verify the hash chains")
+        verify = sub.add_parser("verify", help="verify the chains")
         verify.add_argument("--school", help="school code (default: every school)")
+        verify.add_argument(
+            "--checkpoint", help="a file of signed checkpoints the log must still extend"
+        )
+        verify.add_argument(
+            "--unsealed-after",
+            type=int,
+            default=None,
+            help="report events unsealed for longer than this many seconds",
+        )
+        seal = sub.add_parser("seal", help="chain every committed event still unsealed")
+        seal.add_argument("--school", help="school code (default: every school)")
+        checkpoint = sub.add_parser("checkpoint", help="print a signed checkpoint")
+        checkpoint.add_argument("--school", required=True, help="school code")
+
+    def _schools(self, code):
+        schools = School.objects.all()
+        if code:
+            schools = schools.filter(code=code)
+            if not schools.exists():
+                raise CommandError(f"no school with code {code!r}")
+        return schools
 
     def handle(self, *args, action, school=None, **options):
-        schools = School.objects.all()
-        if school:
-            schools = schools.filter(code=school)
-            if not schools.exists():
-                raise CommandError(f"no school with code {school!r}")
+        try:
+            return getattr(self, f"handle_{action}")(school, **options)
+        except (ImproperlyConfigured, checkpoints.CheckpointError) as exc:
+            raise CommandError(str(exc)) from exc
+
+    def handle_seal(self, school, **options):
+        for s in self._schools(school):
+            try:
+                done = sealer.seal_until_done(s.pk, patience=30.0)
+            except sealer.ChainHeadMissing as exc:
+                raise CommandError(str(exc)) from exc
+            left = AuditEvent.objects.filter(school=s, seq__isnull=True).count()
+            self.stdout.write(f"{s.code}: sealed {done} events ({left} still unsealed)")
+
+    def handle_checkpoint(self, school, **options):
+        s = self._schools(school).get()
+        sealer.seal_until_done(s.pk, patience=10.0)
+        cp = checkpoints.current(s)
+        checkpoints.append(cp)
+        self.stdout.write(cp.to_line())
+
+    def handle_verify(self, school, checkpoint=None, unsealed_after=None, **options):
+        marks = None
+        if checkpoint:
+            path = Path(checkpoint)
+            if not path.is_file():
+                raise CommandError(f"no checkpoint file at {checkpoint}")
+            marks = checkpoints.parse(path.read_text(encoding="utf-8"), school=school)
+            if not marks:
+                raise CommandError(f"{checkpoint} holds no checkpoint for {school or 'any school'}")
         broken = 0
-        for s in schools:
+        for s in self._schools(school):
             count = AuditEvent.objects.filter(school=s).count()
-            problems = verify_chain(s)
+            mine = [m for m in marks if m.school == s.code] if marks is not None else None
+            problems = verify_chain(s, checkpoints=mine, unsealed_bound=unsealed_after)
             if problems:
                 broken += 1
                 self.stdout.write(f"{s.code}: BROKEN ({count} events)")
@@ -31,6 +90,7 @@ class Command(BaseCommand):
                     where = f"event {p.seq}" if p.seq is not None else "chain"
                     self.stdout.write(f"  {where}: {p.problem}")
             else:
-                self.stdout.write(f"{s.code}: ok ({count} events)")
+                note = f", extends {len(mine)} checkpoint(s)" if mine else ""
+                self.stdout.write(f"{s.code}: ok ({count} events{note})")
         if broken:
             raise CommandError(f"{broken} school(s) have a broken audit chain")
