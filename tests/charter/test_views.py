@@ -319,3 +319,38 @@ def test_compliance_page_shows_when_the_next_congress_is_due(client, db):
     client.force_login(school.role_grants.filter(role=Role.SCHOOL_LEAGUE).first().user)
     body = client.get("/s/gdgm/compliance/?date=2020-09-30").content.decode()
     assert "2021-08-25" in body and 'id="next-congress"' in body
+
+
+def test_compliance_names_people_breaking_a_personal_rule_only_to_two_offices(client, kit):
+    """Who breaks the political-status rule reveals their political status: the League
+    committee and Student Affairs see names, everyone else a count."""
+    from tuanxue.org.models import PoliticalStatus
+
+    kit.adopt_seed_charter()
+    department = kit.department()
+    from tuanxue.org import services as org_services
+
+    masses = kit.good_student(name="群众甲", political_status=PoliticalStatus.MASSES)
+    org_services.membership_create(  # a post loaded from before the charter
+        actor=None,
+        body=department,
+        student=masses,
+        title="staff",
+        start=dt.date(2020, 9, 1),
+        enforce_charter=False,
+    )
+    target = url("compliance", kit)
+
+    def political_row(role):
+        user = kit.user(role=role, student=role is None)
+        body = login(client, user).get(target).content.decode()
+        rows = [r for r in body.split("<tr>") if "非党员、团员的工作人员" in r]
+        assert rows
+        return "".join(rows)
+
+    for role in (Role.SCHOOL_LEAGUE, Role.STUDENT_AFFAIRS):
+        assert "群众甲" in political_row(role), role
+    for role in (Role.SCHOOL_PARTY, Role.COLLEGE_LEAGUE, None):
+        row = political_row(role)
+        assert "群众甲" not in row, role
+        assert 'class="muted people-count"' in row

@@ -15,6 +15,9 @@ from tuanxue.org.selectors import UnionStructure
 OTHER_LEVEL_WORDS = ("中心", "委员会", "办公室", "分会", "工作站")
 
 
+PERSONAL_RULES = {"political", "academic"}
+
+
 @dataclass
 class RuleRow:
     key: str  # cap, titles, political, functions, levels
@@ -25,6 +28,11 @@ class RuleRow:
     members: list[Membership] = field(default_factory=list)
     # The bodies a broken rule is about, by name (a body without members is named too).
     bodies: list[str] = field(default_factory=list)
+
+    @property
+    def personal(self) -> bool:
+        """Whether naming its members reveals personal data (political status, grades)."""
+        return self.key in PERSONAL_RULES
 
 
 def _limit_text(low: int | None, high: int | None) -> str:

@@ -148,6 +148,9 @@ def item_rows(report: Report, *, evidence: bool = True, viewer=None) -> list[dic
 # -- pages -----------------------------------------------------------------------------------
 
 
+NAME_READERS = {Role.SCHOOL_LEAGUE, Role.STUDENT_AFFAIRS}
+
+
 @login_required_page
 def compliance(request, school: str):
     school_obj = school_for(request, school)
@@ -166,6 +169,9 @@ def compliance(request, school: str):
         "unions": unions,
         "breaches": sum(u["breaches"] for u in unions),
         "may_assess": may_assess(request.viewer, school_obj),
+        # Who breaks the political-status or academic rule reveals personal data: names only
+        # for the League committee and Student Affairs; everyone else sees how many.
+        "may_see_names": request.viewer.has_school_office(school_obj, NAME_READERS),
         "congress": ctx.congress,
         "congress_due": next_congress_due(ctx),
     }
