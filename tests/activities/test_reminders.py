@@ -24,4 +24,4 @@ def test_volunteers_are_reminded_once_before_their_shift(kit):
     assert not Notification.objects.filter(user=far).exists()
     out = io.StringIO()
     call_command("remind", "--hours", "100", stdout=out)
-    assert out.getvalue().startswith("1 ")
+    assert out.getvalue().startswith("已发送 1 条提醒")

@@ -26,7 +26,11 @@ PRODUCTION = {
 
 
 def _env(tmp_path, **values) -> dict:
-    keep = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "DATABASE_URL"}
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION and k != "DATABASE_URL" and not k.startswith("DJANGO_")
+    }
     keep.update(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", TUANXUE_VAR_DIR=str(tmp_path))
     keep.update(values)
     return keep

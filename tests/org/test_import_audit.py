@@ -40,7 +40,7 @@ def test_each_changed_student_is_recorded_field_by_field(kit, tmp_path):
         kit.school, "students", write_xlsx(tmp_path / "b.xlsx", STUDENT_HEADERS, rows)
     )
     assert outcome.ok, messages(outcome)
-    event = AuditEvent.objects.filter(action="org.import.students").order_by("-seq").first()
+    event = AuditEvent.objects.filter(action="org.import.students").order_by("-id").first()
     assert event.old == {
         "changed": {
             "2021000001": {"姓名": "学生1"},

@@ -69,5 +69,7 @@ def test_the_seed_figures_are_unchanged(school):
         "from_college_unions_ratio": 0.6774,
         "congress_date": "2020-08-25",
         "congress_delegates": 167,
+        "review_date": "2020-09-11",
+        "reviewees": 17,
     }
     assert School.objects.filter(code="gdgm").count() == 1

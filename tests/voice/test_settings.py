@@ -33,7 +33,9 @@ def test_who_may_read_and_change(client, w, other_kit, page):
     assert client.get(page).status_code == 200
     assert client.post(page, data).status_code == 302
     assert AnsweringDepartment.objects.filter(school=w.school, name="保卫处").exists()
-    assert AuditEvent.objects.filter(action="voice.department.created", actor=w.league).exists()
+    assert AuditEvent.objects.filter(
+        action="voice.department.created", actor_id=w.league.pk
+    ).exists()
 
 
 def test_each_form(client, w, page):

@@ -74,7 +74,7 @@ def test_overdue_escalates_to_student_affairs_then_the_leader(w, demand):
     demand.refresh_from_db()
     assert demand.escalation == 2
     assert selectors.department_queue(rights_for_user(w.leader_user, w.school)) == [demand]
-    events = AuditEvent.objects.filter(action="voice.demand.escalated").order_by("seq")
+    events = AuditEvent.objects.filter(action="voice.demand.escalated").order_by("id")
     assert [e.new["escalation"] for e in events] == [1, 2]
     assert [s.kind for s in demand.steps.all()].count("escalated") == 2
 

@@ -77,7 +77,7 @@ def poll_json(poll: Poll) -> str:
 def poll_events(poll: Poll):
     return AuditEvent.objects.filter(
         school=poll.session.school, target_type="congress.poll", target_id=str(poll.pk)
-    ).order_by("seq")
+    ).order_by("id")
 
 
 def _public(values):
