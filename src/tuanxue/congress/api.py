@@ -35,7 +35,7 @@ from tuanxue.congress.models import (
 )
 from tuanxue.congress.results import count_complete
 from tuanxue.core.api_errors import ErrorOut
-from tuanxue.core.api_types import PathId
+from tuanxue.core.api_types import PathId, PathText
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer, build_viewer, get_school_for_viewer
 
@@ -58,7 +58,7 @@ def _choice(code: str, label) -> dict:
     return {"code": code, "label": str(label)}
 
 
-def _session_for(request, code: str, session_id: PathId) -> CongressSession:
+def _session_for(request, code: str, session_id: int) -> CongressSession:
     school = get_school_for_viewer(code, _viewer(request))
     session = (
         CongressSession.objects.select_related("union", "school")
@@ -110,7 +110,7 @@ def _poll_row(poll: Poll) -> dict:
     summary="Congress sessions of a school, newest first",
     operation_id="congress_session_list",
 )
-def session_list(request, code: str):
+def session_list(request, code: PathText):
     school = get_school_for_viewer(code, _viewer(request))
     rows = CongressSession.objects.filter(school=school).select_related("union")
     return [_session_row(s) for s in rows.order_by("-held_on", "-pk")]
@@ -122,7 +122,7 @@ def session_list(request, code: str):
     summary="One congress session with its counts",
     operation_id="congress_session_detail",
 )
-def session_detail(request, code: str, session_id: PathId):
+def session_detail(request, code: PathText, session_id: PathId):
     session = _session_for(request, code, session_id)
     seen = attendance(session)
     counts = CongressSession.objects.filter(pk=session.pk).aggregate(
@@ -148,7 +148,7 @@ def session_detail(request, code: str, session_id: PathId):
     summary="The delegates of a session: name, college, status",
     operation_id="congress_delegate_list",
 )
-def delegate_list(request, code: str, session_id: PathId):
+def delegate_list(request, code: PathText, session_id: PathId):
     session = _session_for(request, code, session_id)
     rows = Delegate.objects.filter(session=session).select_related("student", "college", "society")
     return [
@@ -170,7 +170,7 @@ def delegate_list(request, code: str, session_id: PathId):
     summary="The polls of a session, with their candidates",
     operation_id="congress_poll_list",
 )
-def poll_list(request, code: str, session_id: PathId):
+def poll_list(request, code: PathText, session_id: PathId):
     session = _session_for(request, code, session_id)
     polls = Poll.objects.filter(session=session).prefetch_related("candidates__student")
     return [_poll_row(p) for p in polls.order_by("pk")]

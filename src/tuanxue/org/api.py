@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 from ninja import Query, Router
 
-from tuanxue.core.api_types import MAX_ID, IsoDate, PathId
+from tuanxue.core.api_types import MAX_ID, IsoDate, PathId, PathText
 from tuanxue.core.models import School
 from tuanxue.org import selectors
 from tuanxue.org.access import (
@@ -138,7 +138,7 @@ def school_list(request):
     summary="One school",
     operation_id="school_detail",
 )
-def school_detail(request, code: str):
+def school_detail(request, code: PathText):
     school = get_school_for_viewer(code, _viewer(request))
     union_id = (
         Union.objects.filter(school=school, college__isnull=True).values_list("pk", flat=True)
@@ -159,7 +159,7 @@ def school_detail(request, code: str):
     summary="Colleges of a school",
     operation_id="college_list",
 )
-def college_list(request, code: str):
+def college_list(request, code: PathText):
     school = get_school_for_viewer(code, _viewer(request))
     rows = (
         College.objects.filter(school=school)
@@ -194,7 +194,7 @@ def college_list(request, code: str):
 )
 def class_list(
     request,
-    code: str,
+    code: PathText,
     college: int | None = COLLEGE_QUERY,
     page: int = PAGE_QUERY,
 ):
@@ -234,7 +234,7 @@ def class_list(
     summary="The school union and the college unions, with staff counts",
     operation_id="union_list",
 )
-def union_list(request, code: str, on: IsoDate | None = ON_QUERY):
+def union_list(request, code: PathText, on: IsoDate | None = ON_QUERY):
     school = get_school_for_viewer(code, _viewer(request))
     day = on or selectors.today()
     out = []

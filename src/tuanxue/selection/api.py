@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from tuanxue.core.api_errors import ErrorOut
-from tuanxue.core.api_types import IsoDate, PathId
+from tuanxue.core.api_types import IsoDate, PathId, PathText
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer, build_viewer, get_school_for_viewer
 from tuanxue.org.models import BodyKind, Role, Student
@@ -241,7 +241,7 @@ def _load(application: Application, school) -> Application:
     summary="Recruitment rounds of a school, newest first",
     operation_id="round_list",
 )
-def round_list(request, code: str, status: str | None = STATUS_QUERY):
+def round_list(request, code: PathText, status: str | None = STATUS_QUERY):
     school = get_school_for_viewer(code, _viewer(request))
     rows = (
         RecruitmentRound.objects.filter(school=school)
@@ -263,7 +263,7 @@ def round_list(request, code: str, status: str | None = STATUS_QUERY):
     summary="One round with its seats",
     operation_id="round_detail",
 )
-def round_detail(request, code: str, round_id: PathId):
+def round_detail(request, code: PathText, round_id: PathId):
     viewer = _viewer(request)
     rnd = get_round_for_viewer(code, round_id, viewer)
     seats = list(rnd.seats.select_related("body").order_by("body__order", "body__name", "title"))
@@ -300,7 +300,7 @@ def round_detail(request, code: str, round_id: PathId):
     summary="Applications of a round that the caller may see, paged",
     operation_id="application_list",
 )
-def application_list(request, code: str, round_id: PathId, page: int = PAGE_QUERY):
+def application_list(request, code: PathText, round_id: PathId, page: int = PAGE_QUERY):
     """Those who run the round see every application; an office of a chain sees the
     applications in its scope; a student sees their own."""
     viewer = _viewer(request)
@@ -337,7 +337,7 @@ def application_list(request, code: str, round_id: PathId, page: int = PAGE_QUER
     summary="One application with its steps and actions",
     operation_id="application_detail",
 )
-def application_detail(request, code: str, application_id: PathId):
+def application_detail(request, code: PathText, application_id: PathId):
     viewer = _viewer(request)
     application, steps, access = get_application_for_viewer(code, application_id, viewer)
     application.student.school = application.school
@@ -350,7 +350,7 @@ def application_detail(request, code: str, application_id: PathId):
     summary="Apply for a seat (students)",
     operation_id="application_submit",
 )
-def application_submit(request, code: str, round_id: PathId, payload: ApplyIn):
+def application_submit(request, code: PathText, round_id: PathId, payload: ApplyIn):
     """409 when the round does not take applications, the student has applied already or does
     not meet the charter's conditions (``code`` says which); 422 for bad input."""
     viewer = _viewer(request)
@@ -379,7 +379,7 @@ def application_submit(request, code: str, round_id: PathId, payload: ApplyIn):
     summary="Decide on the step an application waits at",
     operation_id="application_decide",
 )
-def application_decide(request, code: str, application_id: PathId, payload: DecisionIn):
+def application_decide(request, code: PathText, application_id: PathId, payload: DecisionIn):
     """``step`` and ``cycle`` are what the caller saw: if the application moved on meanwhile,
     or the caller's office has decided already, the answer is 409. An office that may see the
     application but not decide this step gets 403."""
@@ -408,7 +408,9 @@ def application_decide(request, code: str, application_id: PathId, payload: Deci
     summary="Whether a student may hold a post on a day, with the reasons",
     operation_id="student_eligibility",
 )
-def student_eligibility(request, code: str, student_no: str, date: IsoDate | None = DATE_QUERY):
+def student_eligibility(
+    request, code: PathText, student_no: PathText, date: IsoDate | None = DATE_QUERY
+):
     """Only for those allowed the student's personal data (the student, the school offices, the
     college's offices, the class's League branch); anyone else gets 404."""
     viewer = _viewer(request)
