@@ -3,6 +3,8 @@ operation lists the statuses it can answer with that shape, and every constraint
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -161,3 +163,39 @@ def test_every_operation_documents_its_errors_with_the_one_shape(client, db):
                     assert schema["minimum"] == 1, (label, parameter["name"])
                 if parameter["in"] == "path" and schema.get("type") == "string":
                     assert schema["pattern"] == TEXT_PATTERN, (label, parameter["name"])
+
+
+@pytest.mark.parametrize(
+    ("statement", "ok"),
+    [
+        ("  我想为同学们服务，锻炼自己  ", True),
+        ("a" * 10, True),
+        ("a" * 9, False),
+        ("  " + "a" * 9 + "\n", False),
+        (" " * 20, False),
+        ("a" * 5 + "\x00" + "a" * 5, False),
+    ],
+)
+def test_the_statement_rule_is_in_the_document_and_the_same_as_enforced(statement, ok):
+    from pydantic import ValidationError as PydanticError
+
+    from tuanxue.selection.api_schemas import ApplyIn
+
+    pattern = ApplyIn.model_json_schema()["properties"]["statement"]["pattern"]
+    assert bool(re.search(pattern, statement)) == ok
+    try:
+        ApplyIn(seat=1, statement=statement)
+    except PydanticError:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == ok
+
+
+def test_a_decision_states_its_choices_and_when_a_comment_is_needed(client, db):
+    spec = client.get(f"{API}/openapi.json").json()["components"]["schemas"]["DecisionIn"]
+    assert spec["properties"]["decision"]["enum"] == ["approve", "return", "reject"]
+    assert spec["if"]["properties"]["decision"]["enum"] == ["return", "reject"]
+    assert spec["then"]["required"] == ["comment"]
+    for step in ("step", "cycle"):
+        assert spec["properties"][step]["minimum"] == 1
