@@ -90,7 +90,8 @@ def test_anonymous_gets_401_everywhere(client, staffed):
     for url in [f"{API}/schools", *urls(staffed)]:
         response = client.get(url)
         assert response.status_code == 401, url
-        assert response.json() == {"detail": "Unauthorized"}
+        body = response.json()
+        assert (body["code"], body["detail"]) == ("unauthorized", "Unauthorized")
 
 
 def test_unknown_records_are_404(client, staffed):

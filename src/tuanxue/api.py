@@ -7,10 +7,10 @@ are served as static files from the package); nothing is loaded from a CDN.
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 
+from tuanxue.core.api_errors import TuanxueAPI
 from tuanxue.core.tokens import user_for_key
 from tuanxue.org.api import router as org_router
 from tuanxue.selection.api import router as selection_router
@@ -31,7 +31,9 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+# Errors: every refusal has one shape and every operation documents the statuses it can answer
+# (``tuanxue.core.api_errors``); routers raise, they never build an error body.
+api = TuanxueAPI(
     title="Tuanxue API",
     version="1",
     description=(
@@ -42,13 +44,6 @@ api = NinjaAPI(
     auth=[BearerToken(), django_auth],
     docs_url="/docs",
 )
-
-
-@api.exception_handler(AuthenticationError)
-def unauthorized(request, exc):
-    response = api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
-    response["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
 
 
 api.add_router("/", org_router)

@@ -22,7 +22,6 @@ from tuanxue.activities.api_schemas import (
     ProjectOut,
     SignupIn,
     SignupOut,
-    SignupProblemOut,
 )
 from tuanxue.activities.models import ActivityStatus, Signup, VolunteerProject
 from tuanxue.activities.signup_access import (
@@ -30,20 +29,16 @@ from tuanxue.activities.signup_access import (
     get_signup_for_viewer,
     may_see_project,
 )
+from tuanxue.core.api_errors import ErrorOut
+from tuanxue.core.api_types import PathId
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer, build_viewer
-from tuanxue.org.api_schemas import ErrorOut
 
 router = Router(tags=["volunteering"])
 
-ERRORS = {401: ErrorOut, 404: ErrorOut}
-CONFLICTS = {
-    services.CODE_CLOSED,
-    services.CODE_DUPLICATE,
-    services.CODE_OVERLAP,
-    services.CODE_NOT_ELIGIBLE,
-    services.CODE_FULL,
-}
+# A refused sign-up (``DomainError``) is answered by ``tuanxue.core.api_errors``: its codes
+# ``closed``, ``duplicate``, ``overlap``, ``not_eligible`` and ``full`` are 409; 400, 401, 403,
+# 404 and 422 are documented on every operation that can answer them.
 
 
 def _viewer(request) -> Viewer:
@@ -54,17 +49,7 @@ def _viewer(request) -> Viewer:
     return viewer
 
 
-def _problem(exc: DomainError) -> Status:
-    if exc.code == "forbidden":
-        status = 403
-    elif exc.code in CONFLICTS:
-        status = 409
-    else:
-        status = 422
-    return Status(status, {"detail": str(exc.message), "code": exc.code, "field": exc.field})
-
-
-def _visible_project(request, project_id: int) -> VolunteerProject:
+def _visible_project(request, project_id: PathId) -> VolunteerProject:
     """The project or 404. A student of the project's school sees a published project without
     the full viewer being built (the sign-up rush takes this path)."""
     project = (
@@ -93,7 +78,7 @@ def _signup_out(row: Signup, position: int | None) -> dict:
 
 @router.get(
     "/ping",
-    response={200: PingOut, 401: ErrorOut},
+    response={200: PingOut},
     summary="Who am I (a trivial authenticated request)",
     operation_id="ping",
 )
@@ -103,11 +88,11 @@ def ping(request):
 
 @router.get(
     "/volunteer-projects/{project_id}",
-    response={200: ProjectOut, **ERRORS},
+    response={200: ProjectOut},
     summary="A volunteer project with its roles and places",
     operation_id="volunteer_project_detail",
 )
-def project_detail(request, project_id: int):
+def project_detail(request, project_id: PathId):
     project = _visible_project(request, project_id)
     roles = list(project.roles.prefetch_related("colleges", "classes"))
     return {
@@ -143,17 +128,11 @@ def project_detail(request, project_id: int):
 
 @router.post(
     "/volunteer-projects/{project_id}/signups",
-    response={
-        201: SignupOut,
-        **ERRORS,
-        403: SignupProblemOut,
-        409: SignupProblemOut,
-        422: SignupProblemOut,
-    },
+    response={201: SignupOut, 409: ErrorOut},
     summary="Sign up for a role (students)",
     operation_id="volunteer_signup_create",
 )
-def signup_create(request, project_id: int, payload: SignupIn):
+def signup_create(request, project_id: PathId, payload: SignupIn):
     """201 with the place: ``confirmed``, ``waiting`` (with ``position``) or ``pending`` (lottery
     and review modes). The row is committed before the answer is sent. 409 with a ``code`` when
     refused: ``duplicate``, ``closed``, ``overlap``, ``not_eligible``, ``full``."""
@@ -162,24 +141,18 @@ def signup_create(request, project_id: int, payload: SignupIn):
         project, payload.role, services.own_student(request.auth, project.school)
     )
     if role is None:
-        return Status(
-            422,
-            {"detail": _("Choose a role of this project."), "code": "invalid", "field": "role"},
-        )
-    try:
-        row, position = services.signup(actor=request.auth, project=project, role=role)
-    except DomainError as exc:
-        return _problem(exc)
+        raise DomainError(_("Choose a role of this project."), field="role")
+    row, position = services.signup(actor=request.auth, project=project, role=role)
     return Status(201, _signup_out(row, position))
 
 
 @router.get(
     "/volunteer-projects/{project_id}/signups/mine",
-    response={200: list[SignupOut], **ERRORS},
+    response={200: list[SignupOut]},
     summary="The caller's sign-up in a project (an empty list when none)",
     operation_id="volunteer_signup_mine",
 )
-def signup_mine(request, project_id: int):
+def signup_mine(request, project_id: PathId):
     project = _visible_project(request, project_id)
     student = services.own_student(request.auth, project.school)
     if student is None:
@@ -190,26 +163,16 @@ def signup_mine(request, project_id: int):
 
 @router.delete(
     "/signups/{signup_id}",
-    response={200: SignupOut, **ERRORS, 403: SignupProblemOut, 409: SignupProblemOut},
+    response={200: SignupOut, 409: ErrorOut},
     summary="Withdraw a sign-up (its student, before the withdrawal deadline)",
     operation_id="volunteer_signup_withdraw",
 )
-def signup_withdraw(request, signup_id: int):
+def signup_withdraw(request, signup_id: PathId):
     """A confirmed place goes to the first on the waiting list. 409 ``closed`` after the
     project's withdrawal deadline or when the sign-up is no longer active."""
     try:
         row = get_signup_for_viewer(signup_id, _viewer(request), write=True)
-    except PermissionDenied:
-        return Status(
-            403,
-            {
-                "detail": _("Only the student who signed up can withdraw."),
-                "code": "forbidden",
-                "field": None,
-            },
-        )
-    try:
-        row = services.signup_withdraw(actor=request.auth, signup=row)
-    except DomainError as exc:
-        return _problem(exc)
+    except PermissionDenied as exc:
+        raise PermissionDenied(_("Only the student who signed up can withdraw.")) from exc
+    row = services.signup_withdraw(actor=request.auth, signup=row)
     return Status(200, _signup_out(row, None))

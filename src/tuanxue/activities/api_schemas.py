@@ -7,9 +7,11 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from tuanxue.core.api_types import Id
+
 
 class SignupIn(Schema):
-    role: int = Field(..., description="The id of the role to sign up for.")
+    role: Id = Field(..., description="The id of a role of the project to sign up for.")
 
 
 class SignupOut(Schema):
@@ -22,15 +24,6 @@ class SignupOut(Schema):
     status: Literal["confirmed", "waiting", "pending", "rejected", "withdrawn", "released"]
     position: int | None
     created_at: dt.datetime
-
-
-class SignupProblemOut(Schema):
-    """A refused sign-up: the reason in the caller's language and a code: ``full``,
-    ``duplicate``, ``closed``, ``overlap``, ``not_eligible`` (or ``forbidden``, ``invalid``)."""
-
-    detail: str
-    code: str
-    field: str | None = None
 
 
 class RoleOut(Schema):

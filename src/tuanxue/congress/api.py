@@ -15,7 +15,7 @@ from ninja import Router, Status
 from tuanxue.congress.agenda import attendance, election_tally, motion_tally
 from tuanxue.congress.api_schemas import (
     BallotIn,
-    CongressProblemOut,
+    BallotMarks,
     DelegateOut,
     PollOut,
     PollResultOut,
@@ -34,15 +34,16 @@ from tuanxue.congress.models import (
     PollStatus,
 )
 from tuanxue.congress.results import count_complete
+from tuanxue.core.api_errors import ErrorOut
+from tuanxue.core.api_types import PathId, PathText
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer, build_viewer, get_school_for_viewer
-from tuanxue.org.api_schemas import ErrorOut
 
 router = Router(tags=["congress"])
 
-ERRORS = {401: ErrorOut, 404: ErrorOut}
-# ``ballots.ballot_cast`` refusals: the poll's state or the voter's → 409 with a code.
-CONFLICTS = {"already_voted": "already_voted", "not_open": "closed", "not_present": "not_present"}
+# ``ballots.ballot_cast`` refusals, as the API names them: the poll's state or the voter's is a
+# 409 (``tuanxue.core.api_errors`` maps the codes to statuses); not being a delegate is a 403.
+BALLOT_CODES = {"not_open": "closed", "forbidden": "not_a_delegate"}
 
 
 def _viewer(request) -> Viewer:
@@ -69,7 +70,7 @@ def _session_for(request, code: str, session_id: int) -> CongressSession:
     return session
 
 
-def _poll_for(request, poll_id: int) -> Poll:
+def _poll_for(request, poll_id: PathId) -> Poll:
     poll = Poll.objects.select_related("session__school", "motion").filter(pk=poll_id).first()
     if poll is None or not _viewer(request).can_see_school(poll.session.school):
         raise Http404
@@ -105,11 +106,11 @@ def _poll_row(poll: Poll) -> dict:
 
 @router.get(
     "/schools/{code}/congress/sessions",
-    response={200: list[SessionOut], **ERRORS},
+    response={200: list[SessionOut]},
     summary="Congress sessions of a school, newest first",
     operation_id="congress_session_list",
 )
-def session_list(request, code: str):
+def session_list(request, code: PathText):
     school = get_school_for_viewer(code, _viewer(request))
     rows = CongressSession.objects.filter(school=school).select_related("union")
     return [_session_row(s) for s in rows.order_by("-held_on", "-pk")]
@@ -117,11 +118,11 @@ def session_list(request, code: str):
 
 @router.get(
     "/schools/{code}/congress/sessions/{session_id}",
-    response={200: SessionDetailOut, **ERRORS},
+    response={200: SessionDetailOut},
     summary="One congress session with its counts",
     operation_id="congress_session_detail",
 )
-def session_detail(request, code: str, session_id: int):
+def session_detail(request, code: PathText, session_id: PathId):
     session = _session_for(request, code, session_id)
     seen = attendance(session)
     counts = CongressSession.objects.filter(pk=session.pk).aggregate(
@@ -143,11 +144,11 @@ def session_detail(request, code: str, session_id: int):
 
 @router.get(
     "/schools/{code}/congress/sessions/{session_id}/delegates",
-    response={200: list[DelegateOut], **ERRORS},
+    response={200: list[DelegateOut]},
     summary="The delegates of a session: name, college, status",
     operation_id="congress_delegate_list",
 )
-def delegate_list(request, code: str, session_id: int):
+def delegate_list(request, code: PathText, session_id: PathId):
     session = _session_for(request, code, session_id)
     rows = Delegate.objects.filter(session=session).select_related("student", "college", "society")
     return [
@@ -165,11 +166,11 @@ def delegate_list(request, code: str, session_id: int):
 
 @router.get(
     "/schools/{code}/congress/sessions/{session_id}/polls",
-    response={200: list[PollOut], **ERRORS},
+    response={200: list[PollOut]},
     summary="The polls of a session, with their candidates",
     operation_id="congress_poll_list",
 )
-def poll_list(request, code: str, session_id: int):
+def poll_list(request, code: PathText, session_id: PathId):
     session = _session_for(request, code, session_id)
     polls = Poll.objects.filter(session=session).prefetch_related("candidates__student")
     return [_poll_row(p) for p in polls.order_by("pk")]
@@ -177,19 +178,16 @@ def poll_list(request, code: str, session_id: int):
 
 @router.get(
     "/polls/{poll_id}/results",
-    response={200: PollResultOut, 409: CongressProblemOut, **ERRORS},
+    response={200: PollResultOut, 409: ErrorOut},
     summary="A closed poll's published result",
     operation_id="congress_poll_results",
 )
-def poll_results(request, poll_id: int):
+def poll_results(request, poll_id: PathId):
     poll = _poll_for(request, poll_id)
     if poll.status != PollStatus.CLOSED:
-        return Status(409, {"detail": _("The poll is not closed yet."), "code": "not_closed"})
+        raise DomainError(_("The poll is not closed yet."), code="not_closed")
     if not count_complete(poll):
-        return Status(
-            409,
-            {"detail": _("The paper ballots are still being counted."), "code": "counting"},
-        )
+        raise DomainError(_("The paper ballots are still being counted."), code="counting")
     seen = attendance(poll.session)
     row = {
         "poll": poll.pk,
@@ -239,24 +237,18 @@ def poll_results(request, poll_id: int):
 
 @router.post(
     "/polls/{poll_id}/ballots",
-    response={
-        201: ReceiptOut,
-        403: CongressProblemOut,
-        409: CongressProblemOut,
-        422: CongressProblemOut,
-        **ERRORS,
-    },
+    response={201: ReceiptOut, 409: ErrorOut},
     summary="Cast the delegate's own ballot; returns the receipt code",
     operation_id="congress_ballot_cast",
 )
-def ballot_create(request, poll_id: int, payload: BallotIn):
+def ballot_create(request, poll_id: PathId, payload: BallotIn):
     poll = _poll_for(request, poll_id)
     try:
-        receipt = ballot_cast(actor=request.auth, poll=poll, choice=payload.choice)
+        choice = payload.choice
+        if isinstance(choice, BallotMarks):
+            choice = choice.model_dump()
+        receipt = ballot_cast(actor=request.auth, poll=poll, choice=choice)
     except DomainError as exc:
-        if exc.code == "forbidden":
-            return Status(403, {"detail": str(exc.message), "code": "not_a_delegate"})
-        if exc.code in CONFLICTS:
-            return Status(409, {"detail": str(exc.message), "code": CONFLICTS[exc.code]})
-        return Status(422, {"detail": str(exc.message), "code": exc.code})
+        code = BALLOT_CODES.get(exc.code, exc.code)
+        raise DomainError(exc.message, field=exc.field, code=code) from exc
     return Status(201, {"receipt": receipt})

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
+from tuanxue.core.api_types import Id, Text
 from tuanxue.org.api_schemas import ChoiceOut, NamedRef
 
 
@@ -88,17 +89,19 @@ class PollResultOut(Schema):
     winners: list[str] = []
 
 
+class BallotMarks(Schema):
+    """An election ballot with a write-in line."""
+
+    marks: list[Id] = Field([], description="The candidates marked (ids).")
+    write_in: Text = Field("", description="A name written in, if the election allows it.")
+
+
 class BallotIn(Schema):
     """A motion vote is ``"yes"``, ``"no"`` or ``"abstain"``; an election ballot is the list of
     candidate ids marked, or ``{"marks": [ids], "write_in": "name"}``."""
 
-    choice: str | list[int] | dict[str, Any]
+    choice: Literal["yes", "no", "abstain"] | list[Id] | BallotMarks
 
 
 class ReceiptOut(Schema):
     receipt: str
-
-
-class CongressProblemOut(Schema):
-    detail: str
-    code: str

@@ -6,13 +6,13 @@ student's number is given only to viewers allowed that student's personal data.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 from ninja import Query, Router
 
+from tuanxue.core.api_types import MAX_ID, IsoDate, PathId, PathText
 from tuanxue.core.models import School
 from tuanxue.org import selectors
 from tuanxue.org.access import (
@@ -26,7 +26,6 @@ from tuanxue.org.api_schemas import (
     BodyOut,
     ClassPage,
     CollegeOut,
-    ErrorOut,
     MembershipPage,
     SchoolDetailOut,
     SchoolOut,
@@ -39,11 +38,12 @@ PAGE_SIZE = 50
 
 router = Router(tags=["organisation"])
 
-ERRORS = {401: ErrorOut, 404: ErrorOut}
+# 400, 401, 403, 404 and 422 (one shape, ``ErrorOut``) are added to every operation that can
+# answer them by ``tuanxue.core.api_errors.TuanxueAPI``.
 
 PAGE_QUERY = Query(1, ge=1, description="Page number, from 1; 50 items a page.")
 ON_QUERY = Query(None, description="The day the figures are for (YYYY-MM-DD); default today.")
-COLLEGE_QUERY = Query(None, description="Only the classes of this college (id).")
+COLLEGE_QUERY = Query(None, ge=1, le=MAX_ID, description="Only the classes of this college (id).")
 ACTIVE_QUERY = Query(
     None,
     description=(
@@ -120,7 +120,7 @@ def _memberships(union: Union) -> QuerySet[Membership]:
 
 @router.get(
     "/schools",
-    response={200: list[SchoolOut], 401: ErrorOut},
+    response={200: list[SchoolOut]},
     summary="Schools the caller may see",
     operation_id="school_list",
 )
@@ -134,11 +134,11 @@ def school_list(request):
 
 @router.get(
     "/schools/{code}",
-    response={200: SchoolDetailOut, **ERRORS},
+    response={200: SchoolDetailOut},
     summary="One school",
     operation_id="school_detail",
 )
-def school_detail(request, code: str):
+def school_detail(request, code: PathText):
     school = get_school_for_viewer(code, _viewer(request))
     union_id = (
         Union.objects.filter(school=school, college__isnull=True).values_list("pk", flat=True)
@@ -155,11 +155,11 @@ def school_detail(request, code: str):
 
 @router.get(
     "/schools/{code}/colleges",
-    response={200: list[CollegeOut], **ERRORS},
+    response={200: list[CollegeOut]},
     summary="Colleges of a school",
     operation_id="college_list",
 )
-def college_list(request, code: str):
+def college_list(request, code: PathText):
     school = get_school_for_viewer(code, _viewer(request))
     rows = (
         College.objects.filter(school=school)
@@ -188,13 +188,13 @@ def college_list(request, code: str):
 
 @router.get(
     "/schools/{code}/classes",
-    response={200: ClassPage, **ERRORS},
+    response={200: ClassPage},
     summary="Classes of a school, paged",
     operation_id="class_list",
 )
 def class_list(
     request,
-    code: str,
+    code: PathText,
     college: int | None = COLLEGE_QUERY,
     page: int = PAGE_QUERY,
 ):
@@ -230,11 +230,11 @@ def class_list(
 
 @router.get(
     "/schools/{code}/unions",
-    response={200: list[UnionOut], **ERRORS},
+    response={200: list[UnionOut]},
     summary="The school union and the college unions, with staff counts",
     operation_id="union_list",
 )
-def union_list(request, code: str, on: dt.date | None = ON_QUERY):
+def union_list(request, code: PathText, on: IsoDate | None = ON_QUERY):
     school = get_school_for_viewer(code, _viewer(request))
     day = on or selectors.today()
     out = []
@@ -264,11 +264,11 @@ def union_list(request, code: str, on: dt.date | None = ON_QUERY):
 
 @router.get(
     "/unions/{union_id}",
-    response={200: UnionDetailOut, **ERRORS},
+    response={200: UnionDetailOut},
     summary="One union with its figures",
     operation_id="union_detail",
 )
-def union_detail(request, union_id: int, on: dt.date | None = ON_QUERY):
+def union_detail(request, union_id: PathId, on: IsoDate | None = ON_QUERY):
     viewer = _viewer(request)
     union = get_union_for_viewer(union_id, viewer)
     s = selectors.union_structure(union, on)
@@ -287,11 +287,11 @@ def union_detail(request, union_id: int, on: dt.date | None = ON_QUERY):
 
 @router.get(
     "/unions/{union_id}/departments",
-    response={200: list[BodyOut], **ERRORS},
+    response={200: list[BodyOut]},
     summary="The presidium and the departments of a union",
     operation_id="union_departments",
 )
-def union_departments(request, union_id: int, on: dt.date | None = ON_QUERY):
+def union_departments(request, union_id: PathId, on: IsoDate | None = ON_QUERY):
     """The presidium first, then the departments; member counts are for the day ``on``."""
     union = get_union_for_viewer(union_id, _viewer(request))
     s = selectors.union_structure(union, on)
@@ -312,15 +312,15 @@ def union_departments(request, union_id: int, on: dt.date | None = ON_QUERY):
 
 @router.get(
     "/unions/{union_id}/memberships",
-    response={200: MembershipPage, **ERRORS},
+    response={200: MembershipPage},
     summary="Posts in a union, paged",
     operation_id="union_memberships",
 )
 def union_memberships(
     request,
-    union_id: int,
+    union_id: PathId,
     active: bool | None = ACTIVE_QUERY,
-    on: dt.date | None = HELD_ON_QUERY,
+    on: IsoDate | None = HELD_ON_QUERY,
     page: int = PAGE_QUERY,
 ):
     viewer = _viewer(request)

@@ -6,9 +6,9 @@ import datetime as dt
 
 from ninja import Schema
 
+from tuanxue.core.api_errors import ErrorOut
 
-class ErrorOut(Schema):
-    detail: str
+__all__ = ["ErrorOut"]  # the API's one error shape, imported from here by older modules
 
 
 class ChoiceOut(Schema):

@@ -11,16 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from tuanxue.core.api_errors import ErrorOut
+from tuanxue.core.api_types import IsoDate, PathId, PathText
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer, build_viewer, get_school_for_viewer
-from tuanxue.org.api_schemas import ErrorOut
 from tuanxue.org.models import BodyKind, Role, Student
 from tuanxue.selection import rounds as round_services
 from tuanxue.selection import services
@@ -30,8 +30,6 @@ from tuanxue.selection.api_schemas import (
     ApplicationPage,
     ApplyIn,
     DecisionIn,
-    InvalidOut,
-    ProblemOut,
     RoundDetailOut,
     RoundOut,
     StudentEligibilityOut,
@@ -62,11 +60,10 @@ PAGE_SIZE = 50
 
 router = Router(tags=["recruitment"])
 
-ERRORS = {401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS = {**ERRORS, 403: ProblemOut, 409: ProblemOut, 422: InvalidOut}
-# A refusal by a service becomes: 403 for a missing right, 409 for a state that does not allow
-# it (closed round, duplicate, ineligible, stale form), 422 for bad input.
-CONFLICTS = {"closed", "duplicate", "ineligible", "stale"}
+# A refusal by a service (``DomainError``) becomes 403 for a missing right, 409 for a state
+# that does not allow it (closed round, duplicate, ineligible, stale form), 422 for bad input:
+# ``tuanxue.core.api_errors`` answers it and documents 400/401/403/404/422 on every operation.
+WRITE_ERRORS = {409: ErrorOut}
 
 PAGE_QUERY = Query(1, ge=1, description="Page number, from 1; 50 items a page.")
 STATUS_QUERY = Query(None, description="Only rounds with this status (open, closed, …).")
@@ -94,21 +91,6 @@ def _role(code: str) -> dict:
 
 def _named(obj) -> dict:
     return {"id": obj.pk, "name": obj.name}
-
-
-def _problem(exc: DomainError) -> Status:
-    if exc.code == "forbidden":
-        status = 403
-    elif exc.code in CONFLICTS:
-        status = 409
-    else:
-        status = 422
-    return Status(status, {"detail": str(exc.message), "code": exc.code, "field": exc.field})
-
-
-def _forbidden(exc: PermissionDenied) -> Status:
-    message = str(exc) or _("You may not do this.")
-    return Status(403, {"detail": message, "code": "forbidden", "field": None})
 
 
 def _round_row(rnd: RecruitmentRound, places: int, now: dt.datetime) -> dict:
@@ -255,11 +237,11 @@ def _load(application: Application, school) -> Application:
 
 @router.get(
     "/schools/{code}/rounds",
-    response={200: list[RoundOut], **ERRORS},
+    response={200: list[RoundOut]},
     summary="Recruitment rounds of a school, newest first",
     operation_id="round_list",
 )
-def round_list(request, code: str, status: str | None = STATUS_QUERY):
+def round_list(request, code: PathText, status: str | None = STATUS_QUERY):
     school = get_school_for_viewer(code, _viewer(request))
     rows = (
         RecruitmentRound.objects.filter(school=school)
@@ -277,11 +259,11 @@ def round_list(request, code: str, status: str | None = STATUS_QUERY):
 
 @router.get(
     "/schools/{code}/rounds/{round_id}",
-    response={200: RoundDetailOut, **ERRORS},
+    response={200: RoundDetailOut},
     summary="One round with its seats",
     operation_id="round_detail",
 )
-def round_detail(request, code: str, round_id: int):
+def round_detail(request, code: PathText, round_id: PathId):
     viewer = _viewer(request)
     rnd = get_round_for_viewer(code, round_id, viewer)
     seats = list(rnd.seats.select_related("body").order_by("body__order", "body__name", "title"))
@@ -314,11 +296,11 @@ def round_detail(request, code: str, round_id: int):
 
 @router.get(
     "/schools/{code}/rounds/{round_id}/applications",
-    response={200: ApplicationPage, **ERRORS},
+    response={200: ApplicationPage},
     summary="Applications of a round that the caller may see, paged",
     operation_id="application_list",
 )
-def application_list(request, code: str, round_id: int, page: int = PAGE_QUERY):
+def application_list(request, code: PathText, round_id: PathId, page: int = PAGE_QUERY):
     """Those who run the round see every application; an office of a chain sees the
     applications in its scope; a student sees their own."""
     viewer = _viewer(request)
@@ -351,11 +333,11 @@ def application_list(request, code: str, round_id: int, page: int = PAGE_QUERY):
 
 @router.get(
     "/schools/{code}/applications/{application_id}",
-    response={200: ApplicationDetailOut, **ERRORS},
+    response={200: ApplicationDetailOut},
     summary="One application with its steps and actions",
     operation_id="application_detail",
 )
-def application_detail(request, code: str, application_id: int):
+def application_detail(request, code: PathText, application_id: PathId):
     viewer = _viewer(request)
     application, steps, access = get_application_for_viewer(code, application_id, viewer)
     application.student.school = application.school
@@ -368,7 +350,7 @@ def application_detail(request, code: str, application_id: int):
     summary="Apply for a seat (students)",
     operation_id="application_submit",
 )
-def application_submit(request, code: str, round_id: int, payload: ApplyIn):
+def application_submit(request, code: PathText, round_id: PathId, payload: ApplyIn):
     """409 when the round does not take applications, the student has applied already or does
     not meet the charter's conditions (``code`` says which); 422 for bad input."""
     viewer = _viewer(request)
@@ -376,23 +358,15 @@ def application_submit(request, code: str, round_id: int, payload: ApplyIn):
     seats = {s.pk: s for s in rnd.seats.select_related("body")}
     seat = seats.get(payload.seat)
     if seat is None:
-        return Status(422, {"detail": _("Choose a seat this round offers."), "field": "seat"})
+        raise DomainError(_("Choose a seat this round offers."), field="seat")
     second = None
     if payload.second_seat is not None:
         second = seats.get(payload.second_seat)
         if second is None:
-            message = _("Choose a seat this round offers.")
-            return Status(422, {"detail": message, "field": "second_seat"})
-    try:
-        application = services.application_submit(
-            actor=request.auth,
-            rnd=rnd,
-            seat=seat,
-            second_seat=second,
-            statement=payload.statement,
-        )
-    except DomainError as exc:
-        return _problem(exc)
+            raise DomainError(_("Choose a seat this round offers."), field="second_seat")
+    application = services.application_submit(
+        actor=request.auth, rnd=rnd, seat=seat, second_seat=second, statement=payload.statement
+    )
     application = _load(application, rnd.school)
     steps = chains_for(rnd.school).get(seat.chain_kind, [])
     access = application_access(viewer, application, steps)
@@ -405,28 +379,22 @@ def application_submit(request, code: str, round_id: int, payload: ApplyIn):
     summary="Decide on the step an application waits at",
     operation_id="application_decide",
 )
-def application_decide(request, code: str, application_id: int, payload: DecisionIn):
+def application_decide(request, code: PathText, application_id: PathId, payload: DecisionIn):
     """``step`` and ``cycle`` are what the caller saw: if the application moved on meanwhile,
     or the caller's office has decided already, the answer is 409. An office that may see the
     application but not decide this step gets 403."""
     viewer = _viewer(request)
-    try:
-        application, steps, access = get_application_for_viewer(
-            code, application_id, viewer, act=True
-        )
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    try:
-        services.step_act(
-            actor=request.auth,
-            application=application,
-            decision=payload.decision,
-            comment=payload.comment,
-            step=payload.step,
-            cycle=payload.cycle,
-        )
-    except DomainError as exc:
-        return _problem(exc)
+    application, steps, access = get_application_for_viewer(
+        code, application_id, viewer, act=True
+    )  # PermissionDenied: 403
+    services.step_act(
+        actor=request.auth,
+        application=application,
+        decision=payload.decision,
+        comment=payload.comment,
+        step=payload.step,
+        cycle=payload.cycle,
+    )
     application = _load(application, application.school)
     return Status(200, _application_detail(viewer, application, steps, access))
 
@@ -436,11 +404,13 @@ def application_decide(request, code: str, application_id: int, payload: Decisio
 
 @router.get(
     "/schools/{code}/students/{student_no}/eligibility",
-    response={200: StudentEligibilityOut, **ERRORS},
+    response={200: StudentEligibilityOut},
     summary="Whether a student may hold a post on a day, with the reasons",
     operation_id="student_eligibility",
 )
-def student_eligibility(request, code: str, student_no: str, date: dt.date | None = DATE_QUERY):
+def student_eligibility(
+    request, code: PathText, student_no: PathText, date: IsoDate | None = DATE_QUERY
+):
     """Only for those allowed the student's personal data (the student, the school offices, the
     college's offices, the class's League branch); anyone else gets 404."""
     viewer = _viewer(request)

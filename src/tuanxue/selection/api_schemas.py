@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ValidationInfo, field_validator
 
+from tuanxue.core.api_types import NON_BLANK_PATTERN, Id, Text
 from tuanxue.org.api_schemas import ChoiceOut, NamedRef, StudentRef
 
-
-class ProblemOut(Schema):
-    """A refused request: the message in the caller's language, a machine-readable code
-    (``forbidden``, ``closed``, ``duplicate``, ``ineligible``, ``stale``, ``invalid``) and the
-    field it is about, if any."""
-
-    detail: str
-    code: str
-    field: str | None = None
-
-
-class InvalidOut(Schema):
-    """Bad input: a message (or, for malformed JSON and wrong types, the list of errors)."""
-
-    detail: str | list[dict[str, Any]]
-    code: str = "invalid"
-    field: str | None = None
+MIN_STATEMENT = 10
+# What the service accepts: at least 10 characters once the white space around is taken off.
+STATEMENT_PATTERN = r"^\s*[^\s\x00][^\x00]{8,}[^\s\x00]\s*$"  # 1 + 8 + 1
 
 
 # -- rounds --------------------------------------------------------------------------------
@@ -137,16 +125,53 @@ class ApplicationPage(Schema):
 
 
 class ApplyIn(Schema):
-    seat: int = Field(description="id of a seat of the round")
-    second_seat: int | None = Field(None, description="id of another seat, as a second choice")
-    statement: str = Field(description="Why the student applies (at least 10 characters).")
+    seat: Id = Field(description="id of a seat of the round")
+    second_seat: Id | None = Field(
+        None, description="id of another seat of the round, as a second choice"
+    )
+    statement: str = Field(
+        description="Why the student applies (at least 10 characters besides the white space "
+        "around).",
+        json_schema_extra={"pattern": STATEMENT_PATTERN},
+    )
+
+    @field_validator("statement")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        # The pattern above, checked with Python's own idea of white space, like the service.
+        if "\x00" in value or len(value.strip()) < MIN_STATEMENT:
+            raise ValueError(f"at least {MIN_STATEMENT} characters are expected")
+        return value
 
 
 class DecisionIn(Schema):
-    decision: str = Field(description="approve, return or reject")
-    comment: str = Field("", description="Required to return or reject.")
-    step: int = Field(description="The step the caller saw (refused as stale if it moved on).")
-    cycle: int = Field(description="The cycle the caller saw.")
+    """A decision on the step the application waits at. ``return`` and ``reject`` need a
+    comment."""
+
+    model_config = {
+        "json_schema_extra": {
+            "if": {
+                "properties": {"decision": {"enum": ["return", "reject"]}},
+                "required": ["decision"],
+            },
+            "then": {
+                "properties": {"comment": {"pattern": NON_BLANK_PATTERN}},
+                "required": ["comment"],
+            },
+        }
+    }
+
+    decision: Literal["approve", "return", "reject"]
+    comment: Text = Field("", description="Required to return or reject.", validate_default=True)
+    step: Id = Field(description="The step the caller saw (refused as stale if it moved on).")
+    cycle: Id = Field(description="The cycle the caller saw.")
+
+    @field_validator("comment")
+    @classmethod
+    def _said_why(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("decision") in {"return", "reject"} and not value.strip():
+            raise ValueError("a comment is required to return or reject")
+        return value
 
 
 class StudentEligibilityOut(EligibilityOut):
