@@ -72,7 +72,9 @@ def card(request, school: str, session_id: int, card_code: str):
         raise Http404
     door = is_door_staff(request.user, session)
     own = delegate.student.user_id is not None and delegate.student.user_id == request.user.pk
-    form = HallCodeForm(request.POST or None) if own else None
+    form = None
+    if own:  # bound on every POST, so an empty POST is refused with a message, not a crash
+        form = HallCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
             if request.POST.get("door") and door:

@@ -4,7 +4,7 @@ vote, and setting up a presidium election."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -141,8 +141,8 @@ def motion_detail(request, school: str, motion_id: int):
             elif action == "vote":
                 poll = polls.poll_create_for_motion(actor=request.user, motion=motion)
                 return redirect("polls:control", school=school, poll_id=poll.pk)
-            else:
-                raise Http404
+            else:  # no or an unknown action: a malformed request, not a missing page
+                raise BadRequest
         except DomainError as exc:
             refuse_message(request, exc)
         return redirect("polls:motion", school=school, motion_id=motion.pk)

@@ -15,7 +15,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -200,8 +200,8 @@ def resign(request, school: str, membership_id: int):
 
 @login_required_page
 def withdraw(request, school: str, request_id: int):
-    if request.method != "POST":
-        raise Http404
+    if request.method != "POST":  # a POST-only action: GET is not allowed (405), not missing
+        return HttpResponseNotAllowed(["POST"])
     row = _request_for_viewer(request, school, request_id)
     if request.viewer.student is None or row.membership.student_id != request.viewer.student.pk:
         raise PermissionDenied

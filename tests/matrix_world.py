@@ -1,0 +1,296 @@
+"""The world the permission matrix crawls: one school with everything in it, a second school, and
+one user per role. Built through the services (a few rows the services only produce at the end
+of a long flow, such as checked-in delegates and an attendance row, are created directly, as the
+app's other tests do).
+
+Imported only by ``tests/test_permission_matrix.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+
+from tests.conftest import SchoolKit
+from tuanxue.activities import services as activity_services
+from tuanxue.activities import signup as signup_services
+from tuanxue.activities import signup_projects
+from tuanxue.activities.models import Attendance, CheckMethod, SignupMode
+from tuanxue.activities.proposals import proposal_create
+from tuanxue.charter import services as charter_services
+from tuanxue.congress import ballots, decisions, motions, polls, sessions
+from tuanxue.congress import delegates as delegate_services
+from tuanxue.congress.models import Delegate, DelegateStatus
+from tuanxue.core import tokens
+from tuanxue.core.notify import notify
+from tuanxue.ledger import services as ledger
+from tuanxue.org import services
+from tuanxue.org.imports.jobs import import_job_create
+from tuanxue.org.models import ImportKind, Major, Role, Title
+from tuanxue.selection import exits, rounds
+from tuanxue.selection import services as selection_services
+
+# The roles of the matrix, in the order the tables list them.
+ROLES = [
+    "anon",  # not logged in
+    "student",  # a student of the school with no post
+    "staff",  # a union staff member (干事)
+    "presidium",  # a presidium member of the school union
+    "league",  # the school League committee
+    "affairs",  # Student Affairs
+    "college",  # the League committee of another college than the records'
+    "outsider",  # the League committee of another school
+    "federation",  # the provincial student federation
+    "scrutineer",  # a school office holder who signed the closed poll's result
+    "delegate",  # a confirmed, checked-in delegate of the congress session who voted
+]
+
+
+class World:
+    def __init__(self):
+        now = timezone.now()
+        kit = SchoolKit(code="mx", name="矩阵职业技术学院").adopt_seed_charter()
+        self.kit = kit
+        self.school = kit.school
+        school = kit.school
+        # A second college, whose League committee is the "college" role.
+        self.other_college = services.college_create(actor=None, school=school, name="机电学院")
+        major = Major.objects.create(school=school, college=self.other_college, name="机电一体化")
+        services.class_group_create(
+            actor=None,
+            school=school,
+            college=self.other_college,
+            major=major,
+            name="机电2101",
+            grade=2021,
+        )
+        self.union = kit.school_union
+        self.department = kit.department("文艺部", "文艺活动")
+        self.presidium_body = kit.presidium
+
+        u = {}
+        u["student"] = kit.user("mx_student", student=True)
+        u["staff"] = kit.user("mx_staff")
+        self.staff_post = kit.post(kit.student(user=u["staff"]), self.department, Title.STAFF)
+        u["presidium"] = kit.user("mx_presidium")
+        kit.post(kit.student(user=u["presidium"]), self.presidium_body, Title.PRESIDIUM_MEMBER)
+        u["league"] = kit.user("mx_league", role=Role.SCHOOL_LEAGUE)
+        u["affairs"] = kit.user("mx_affairs", role=Role.STUDENT_AFFAIRS)
+        u["college"] = kit.user("mx_college")
+        services.role_grant_create(
+            actor=None,
+            user=u["college"],
+            role=Role.COLLEGE_LEAGUE,
+            school=school,
+            college=self.other_college,
+        )
+        self.other = SchoolKit(code="mxo", name="另一所职业学院")
+        u["outsider"] = self.other.user("mx_outsider", role=Role.SCHOOL_LEAGUE)
+        u["federation"] = kit.user("mx_federation", role=Role.FEDERATION)
+        u["scrutineer"] = kit.user("mx_scrutineer", role=Role.SCHOOL_PARTY)
+        u["delegate"] = kit.user("mx_delegate")
+        self.users = u
+
+        # Accounts that create records (deleted in the item-15 crawl).
+        self.round_creator = kit.user("mx_round_creator", role=Role.SCHOOL_LEAGUE)
+        self.uploader = kit.user("mx_uploader", role=Role.STUDENT_AFFAIRS)
+        self.organiser = kit.user("mx_organiser")
+        kit.post(kit.student(user=self.organiser), self.department, Title.MINISTER)
+        self.certifier = kit.user("mx_certifier", role=Role.SCHOOL_LEAGUE)
+
+        # A plain student of the records' college with records about them.
+        self.volunteer_user = kit.user("mx_volunteer")
+        self.volunteer = kit.student(user=self.volunteer_user, name="志愿者甲")
+
+        # -- recruitment: an open round with one application --------------------------------
+        self.round = rounds.round_open(
+            actor=self.round_creator,
+            union=self.union,
+            name="2020-2021学年校学生会遴选",
+            term_start=dt.date(2020, 9, 1),
+            opens_at=now - dt.timedelta(days=1),
+            closes_at=now + dt.timedelta(days=7),
+            seats=[(self.department, Title.STAFF, 2)],
+        )
+        self.applicant_user = kit.user("mx_applicant")
+        self.applicant = kit.good_student("申请人", user=self.applicant_user)
+        self.application = selection_services.application_submit(
+            actor=self.applicant_user,
+            rnd=self.round,
+            seat=self.round.seats.get(),
+            statement="我愿意为同学服务，也有相关的工作经验。",
+        )
+
+        # -- an activity (filed, then approved), its check-in and a volunteer project -------
+        start = now + dt.timedelta(days=3)
+        self.activity = activity_services.activity_create(
+            actor=self.organiser,
+            school=school,
+            organiser_body=self.department,
+            title="新生文艺汇演",
+            description="迎新晚会",
+            area="culture_sports",
+            brands=[],
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=4),
+            place="大礼堂",
+            capacity=None,
+            audience_colleges=[],
+            audience_grades=[],
+            credit=Decimal("2.00"),
+            credit_unit="points",
+            external_contact="校外合作方 王老师 13800000000",
+        )
+        activity_services.activity_submit(actor=self.organiser, activity=self.activity)
+        activity_services.activity_decide(
+            actor=u["league"], activity=self.activity, decision="approve", comment=""
+        )
+        self.activity.refresh_from_db()
+        self.project = signup_projects.project_create(
+            actor=u["league"],
+            activity=self.activity,
+            title="文艺汇演志愿者",
+            description="引导、检票",
+            mode=SignupMode.FIRST_COME,
+            opens_at=now - dt.timedelta(hours=1),
+            closes_at=now + dt.timedelta(days=1),
+            withdraw_until=now + dt.timedelta(hours=12),
+            roles=[
+                {
+                    "name": "引导员",
+                    "slots": 5,
+                    "shift_starts_at": start,
+                    "shift_ends_at": start + dt.timedelta(hours=2),
+                }
+            ],
+        )
+        self.volunteer_role = self.project.roles.get()
+        self.signup, _ = signup_services.signup(
+            actor=self.volunteer_user, project=self.project, role=self.volunteer_role
+        )
+        self.attendance = Attendance.objects.create(
+            school=school,
+            activity=self.activity,
+            student=self.volunteer,
+            checked_in_at=now,
+            check_in_method=CheckMethod.HAND,
+        )
+        self.proposal = proposal_create(
+            actor=self.volunteer_user,
+            body=self.department,
+            title="周末观影会",
+            goal="丰富同学们的周末课余文化生活",
+            audience="全校学生",
+            budget=Decimal("200"),
+            organisers="志愿者甲",
+            support_until=now + dt.timedelta(days=7),
+        )
+
+        # -- the ledger ----------------------------------------------------------------------
+        self.entry = ledger.credit_record(
+            actor=None,
+            student=self.volunteer,
+            category="activity",
+            amount=Decimal("2"),
+            unit="points",
+            source_type="activity",
+            source_id=str(self.activity.pk),
+            source_label=self.activity.title,
+        )
+        ledger.certify_batch(actor=self.certifier, school=school, entries=[self.entry])
+
+        # -- a registry import (kept, refused for its content) -------------------------------
+        self.import_job = import_job_create(
+            actor=self.uploader,
+            school=school,
+            kind=ImportKind.STUDENTS,
+            filename="students.csv",
+            content="学号,姓名\nX1,\n".encode(),
+        )
+
+        # -- a resignation request by the staff member ---------------------------------------
+        self.resignation = exits.resignation_request(
+            actor=u["staff"], membership=self.staff_post, reason="学业繁忙"
+        )
+
+        # -- the congress: a session, delegates, an objection, a motion, a closed poll -------
+        self.session = sessions.session_create(
+            actor=u["league"],
+            union=self.union,
+            number=14,
+            name="第十四次学生代表大会",
+            held_on=timezone.localdate() + dt.timedelta(days=10),
+            venue="大礼堂",
+            roster_cutoff=timezone.localdate() - dt.timedelta(days=30),
+            cosigners_needed=2,
+        )
+        self.delegate_students = [kit.student(user=u["delegate"])] + [
+            kit.student(user=kit.user()) for _ in range(2)
+        ]
+        self.delegates = [
+            Delegate.objects.create(
+                session=self.session,
+                student=student,
+                college=kit.college,
+                status=DelegateStatus.CONFIRMED,
+                checked_in_at=now,
+            )
+            for student in self.delegate_students
+        ]
+        sessions.notice_start(
+            actor=u["league"],
+            session=self.session,
+            until=timezone.localdate() + dt.timedelta(days=3),
+        )
+        self.session.refresh_from_db()
+        self.objection = delegate_services.objection_file(
+            actor=u["student"], delegate=self.delegates[0], text="该代表未参加选举会议。"
+        )
+        self.motion = motions.motion_create(
+            actor=u["league"],
+            session=self.session,
+            kind="presidium",
+            title="关于工作报告的决议",
+            text="大会同意工作报告。",
+            majority="half",
+            base="present",
+        )
+        candidates = [kit.student(name=name) for name in ("王甲", "李乙", "张丙")]
+        poll = polls.poll_create_election(
+            actor=u["league"],
+            session=self.session,
+            title="主席团选举",
+            seats=2,
+            candidates=candidates,
+            write_in=False,
+        )
+        poll = polls.poll_open(actor=u["league"], poll=poll)
+        first = poll.candidates.get(student__name="王甲").pk
+        for student in self.delegate_students:
+            ballots.ballot_cast(actor=student.user, poll=poll, choice=[first])
+        self.poll = decisions.poll_close(actor=u["league"], poll=poll)
+        ballots.signoff(actor=u["scrutineer"], poll=self.poll)
+
+        # -- the published self-assessment table of 2020 ----------------------------------------
+        charter_services.assessment_save(
+            actor=u["league"],
+            school=school,
+            year=2020,
+            assessed_on=dt.date(2020, 9, 1),
+            narrative={},
+            published=True,
+        )
+
+        # -- the student's own things: a notification and an API token ----------------------
+        self.notification = notify(
+            users=[u["student"]], school=school, text="欢迎", url=f"/s/{school.code}/"
+        )[0]
+        self.token, _key = tokens.token_create(actor=u["student"], user=u["student"], name="mx")
+
+        # An API token for every role that logs in.
+        self.keys = {
+            role: tokens.token_create(actor=user, user=user, name=f"mx-{role}")[1]
+            for role, user in u.items()
+        }
