@@ -148,7 +148,8 @@ def test_every_operation_documents_its_errors_with_the_one_shape(client, db):
         for method, operation in methods.items():
             responses = operation["responses"]
             label = f"{method.upper()} {path}"
-            assert "401" in responses, label
+            if operation.get("security"):  # a public operation (the voice board) has no 401
+                assert "401" in responses, label
             if "{" in path:
                 assert {"404", "422"} <= set(responses), label
             if "requestBody" in operation:

@@ -52,6 +52,7 @@ CONFLICT_CODES = frozenset(
         "duplicate",
         "full",
         "ineligible",
+        "limit",
         "locked",
         "not_checked_in",
         "not_closed",

@@ -11,25 +11,20 @@ Outsiders get 404; people of the school without the right get 403.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
+from tuanxue.core.api_errors import ErrorOut
+from tuanxue.core.api_types import Id, PathId, PathText, Text
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer, build_viewer, get_school_for_viewer
-from tuanxue.org.api_schemas import ErrorOut
 from tuanxue.review import selectors, services
 from tuanxue.review.access import may_see_results
 from tuanxue.review.models import DIMENSIONS, ReviewSession, ReviewStatus
 
 router = Router(tags=["duty review"])
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
-class ProblemOut(Schema):
-    detail: str
-    code: str
-    field: str | None = None
 
 
 class ScoringRowOut(Schema):
@@ -50,13 +45,13 @@ class ScoringOut(Schema):
 
 
 class SheetIn(Schema):
-    reviewee: int
-    political: int | str
-    moral: int | str
-    study: int | str
-    work: int | str
-    discipline: int | str
-    comment: str = ""
+    reviewee: Id
+    political: int | Text
+    moral: int | Text
+    study: int | Text
+    work: int | Text
+    discipline: int | Text
+    comment: Text = ""
 
 
 class SheetOut(Schema):
@@ -122,15 +117,15 @@ def _result_row(result) -> dict:
 
 @router.get(
     "/schools/{code}/reviews/{session_id}/scoring",
-    response={200: ScoringOut, **ERRORS},
+    response={200: ScoringOut, 403: ErrorOut},
     summary="A panel member's reviewees and which of them they have scored",
     operation_id="review_scoring",
 )
-def scoring(request, code: str, session_id: int):
+def scoring(request, code: PathText, session_id: PathId):
     session = _session(request, code, session_id)
     member = services.panel_member_of(session, request.auth)
     if member is None:
-        raise HttpError(403, "forbidden")
+        raise PermissionDenied
     rules, _label = services.rules_for(session)
     return {
         "session": session.pk,
@@ -153,41 +148,35 @@ def scoring(request, code: str, session_id: int):
 
 @router.post(
     "/schools/{code}/reviews/{session_id}/sheets",
-    response={201: SheetOut, 409: ProblemOut, 422: ProblemOut, **ERRORS},
+    response={201: SheetOut, 403: ErrorOut, 409: ErrorOut},
     summary="Submit the caller's score sheet for one reviewee",
     operation_id="review_sheet_submit",
 )
-def sheet_submit(request, code: str, session_id: int, payload: SheetIn):
+def sheet_submit(request, code: PathText, session_id: PathId, payload: SheetIn):
     session = _session(request, code, session_id)
     reviewee = session.reviewees.filter(pk=payload.reviewee).select_related("student").first()
     if reviewee is None:
-        return Status(422, {"detail": "unknown reviewee", "code": "invalid", "field": "reviewee"})
-    try:
-        sheet = services.sheet_submit(
-            actor=request.auth,
-            session=session,
-            reviewee=reviewee,
-            scores={d: getattr(payload, d) for d in DIMENSIONS},
-            comment=payload.comment,
-        )
-    except DomainError as exc:
-        if exc.code == "forbidden":
-            raise HttpError(403, str(exc.message)) from exc
-        status = 409 if exc.code in ("duplicate", "stale") else 422
-        return Status(status, {"detail": str(exc.message), "code": exc.code, "field": exc.field})
+        raise DomainError(_("No such reviewee in this review."), field="reviewee")
+    sheet = services.sheet_submit(
+        actor=request.auth,
+        session=session,
+        reviewee=reviewee,
+        scores={d: getattr(payload, d) for d in DIMENSIONS},
+        comment=payload.comment,
+    )
     return Status(201, {"id": sheet.pk, "reviewee": reviewee.pk})
 
 
 @router.get(
     "/schools/{code}/reviews/{session_id}/results",
-    response={200: list[ResultOut], **ERRORS},
+    response={200: list[ResultOut], 403: ErrorOut},
     summary="Every reviewee's result (League committee and school offices)",
     operation_id="review_results",
 )
-def results(request, code: str, session_id: int):
+def results(request, code: PathText, session_id: PathId):
     session = _session(request, code, session_id)
     if not may_see_results(_viewer(request), session.union):
-        raise HttpError(403, "forbidden")
+        raise PermissionDenied
     if session.status not in (ReviewStatus.CLOSED, ReviewStatus.PUBLISHED):
         return []
     return [_result_row(r) for r in selectors.results_of(session)]
@@ -195,11 +184,11 @@ def results(request, code: str, session_id: int):
 
 @router.get(
     "/schools/{code}/reviews/mine",
-    response={200: list[MyResultOut], **ERRORS},
+    response={200: list[MyResultOut]},
     summary="The caller's own published results, with the panel's comments without names",
     operation_id="review_mine",
 )
-def mine(request, code: str):
+def mine(request, code: PathText):
     school = get_school_for_viewer(code, _viewer(request))
     student = _viewer(request).student
     if student is None or student.school_id != school.pk:

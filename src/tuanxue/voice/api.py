@@ -10,26 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from tuanxue.core.api_errors import ErrorOut
+from tuanxue.core.api_types import PathId, PathText, Text
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
 from tuanxue.org.access import build_viewer
-from tuanxue.org.api_schemas import ErrorOut
 from tuanxue.voice import selectors, services
 from tuanxue.voice.access import VoiceRights, get_demand_for_rights, rights_for
 from tuanxue.voice.models import Category, Closure, Demand
 from tuanxue.voice.stats import board_stats
 
 router = Router(tags=["student voice"])
-
-
-class ProblemOut(Schema):
-    detail: str
-    code: str
-    field: str | None = None
 
 
 class StudentOut(Schema):
@@ -63,18 +59,18 @@ class DemandOut(Schema):
 
 
 class DemandIn(Schema):
-    category: str = Field(
+    category: Text = Field(
         ..., description="the category's code, e.g. academic", examples=["academic"]
     )
-    title: str = Field(..., max_length=60)
-    text: str = Field(..., max_length=1500)
+    title: Text = Field(..., max_length=60)
+    text: Text = Field(..., max_length=1500)
     confidential: bool = False
 
 
 class AnswerIn(Schema):
-    answer: str = Field(..., max_length=2000)
+    answer: Text = Field(..., max_length=2000)
     closure: Closure
-    reason: str = ""
+    reason: Text = ""
 
 
 class CountOut(Schema):
@@ -132,11 +128,6 @@ def _rights(request, code: str) -> VoiceRights:
     return rights_for(viewer, school)
 
 
-def _problem(exc: DomainError) -> Status:
-    status = 403 if exc.code == "forbidden" else 409 if exc.code in ("state", "limit") else 422
-    return Status(status, {"detail": str(exc.message), "code": exc.code, "field": exc.field})
-
-
 def demand_out(demand: Demand, rights: VoiceRights) -> dict:
     student = None
     if rights.sees_identity(demand):
@@ -167,11 +158,11 @@ def demand_out(demand: Demand, rights: VoiceRights) -> dict:
 @router.get(
     "/schools/{code}/demands/stats",
     auth=None,
-    response={200: StatsOut, 404: ErrorOut},
+    response={200: StatsOut},
     summary="The public board's figures (no login)",
     operation_id="voice_stats",
 )
-def stats(request, code: str):
+def stats(request, code: PathText):
     school = _school(code)
     s = board_stats(school)
     return {
@@ -198,104 +189,71 @@ def stats(request, code: str):
 
 @router.post(
     "/schools/{code}/demands",
-    response={
-        201: DemandOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        403: ProblemOut,
-        409: ProblemOut,
-        422: ProblemOut,
-    },
+    response={201: DemandOut, 409: ErrorOut},
     summary="Submit a demand (students)",
     operation_id="voice_demand_submit",
 )
-def demand_submit(request, code: str, payload: DemandIn):
+def demand_submit(request, code: PathText, payload: DemandIn):
     """201 with the demand, routed to its department with its deadline. 409 ``limit`` when the
     student's daily limit is reached; 422 naming the field for bad input (HTML, length)."""
     rights = _rights(request, code)
     category = Category.objects.filter(school=rights.school, code=payload.category).first()
     if category is None:
-        return Status(
-            422,
-            {
-                "detail": _("Choose a category of this school."),
-                "code": "invalid",
-                "field": "category",
-            },
-        )
-    try:
-        demand = services.demand_submit(
-            actor=request.auth,
-            school=rights.school,
-            category=category,
-            title=payload.title,
-            text=payload.text,
-            confidential=payload.confidential,
-        )
-    except DomainError as exc:
-        return _problem(exc)
+        raise DomainError(_("Choose a category of this school."), field="category")
+    demand = services.demand_submit(
+        actor=request.auth,
+        school=rights.school,
+        category=category,
+        title=payload.title,
+        text=payload.text,
+        confidential=payload.confidential,
+    )
     demand = get_demand_for_rights(demand.pk, rights)
     return Status(201, demand_out(demand, rights))
 
 
 @router.get(
     "/schools/{code}/demands/mine",
-    response={200: list[DemandOut], 401: ErrorOut, 404: ErrorOut},
+    response={200: list[DemandOut]},
     summary="The caller's demands and those they support (students)",
     operation_id="voice_demand_mine",
 )
-def demand_mine(request, code: str):
+def demand_mine(request, code: PathText):
     rights = _rights(request, code)
     return [demand_out(d, rights) for d in selectors.my_demands(rights)]
 
 
 @router.get(
     "/schools/{code}/demands/queue",
-    response={200: list[DemandOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: list[DemandOut], 403: ErrorOut},
     summary="Open demands of the caller's departments, by deadline (department staff)",
     operation_id="voice_demand_queue",
 )
-def demand_queue(request, code: str):
+def demand_queue(request, code: PathText):
     rights = _rights(request, code)
     if not rights.is_department_staff:
-        return Status(403, {"detail": _("Only department staff have a queue.")})
+        raise PermissionDenied(_("Only department staff have a queue."))
     return [demand_out(d, rights) for d in selectors.department_queue(rights)]
 
 
 @router.post(
     "/schools/{code}/demands/{demand_id}/answer",
-    response={
-        200: DemandOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        403: ProblemOut,
-        409: ProblemOut,
-        422: ProblemOut,
-    },
+    response={200: DemandOut, 409: ErrorOut},
     summary="Answer a demand (the department handling it)",
     operation_id="voice_demand_answer",
 )
-def demand_answer(request, code: str, demand_id: int, payload: AnswerIn):
+def demand_answer(request, code: PathText, demand_id: PathId, payload: AnswerIn):
     """``closure``: resolved, explained or not_feasible (which needs a ``reason``). 409 when the
     demand is no longer open."""
     rights = _rights(request, code)
     demand = get_demand_for_rights(demand_id, rights)
     if demand.department_id not in rights.department_ids:
-        return Status(
-            403,
-            {
-                "detail": _("Only the department handling this demand can answer it."),
-                "code": "forbidden",
-            },
-        )
-    try:
-        services.demand_answer(
-            actor=request.auth,
-            demand=demand,
-            answer=payload.answer,
-            closure=payload.closure,
-            reason=payload.reason,
-        )
-    except DomainError as exc:
-        return _problem(exc)
+        raise PermissionDenied(_("Only the department handling this demand can answer it."))
+    services.demand_answer(
+        actor=request.auth,
+        demand=demand,
+        answer=payload.answer,
+        closure=payload.closure,
+        reason=payload.reason,
+    )
     return demand_out(get_demand_for_rights(demand_id, rights), rights)
