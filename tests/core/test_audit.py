@@ -36,7 +36,7 @@ def test_events_are_written_unsealed_and_sealed_in_id_order(kit):
 
 def test_events_unsealed_longer_than_the_bound_are_reported(kit):
     problems = verify_chain(kit.school, unsealed_bound=0)
-    assert problems and "unsealed" in problems[-1].problem
+    assert problems and "未封存" in problems[-1].problem
 
 
 def test_an_edited_row_is_detected(sealed):
@@ -47,7 +47,7 @@ def test_an_edited_row_is_detected(sealed):
         )
     problems = verify_chain(sealed.school)
     assert [p.seq for p in problems] == [event.seq]
-    assert "changed" in problems[0].problem
+    assert "被改动" in problems[0].problem
 
 
 def test_a_deleted_row_is_detected(sealed):
@@ -55,7 +55,7 @@ def test_a_deleted_row_is_detected(sealed):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [events[1].pk])
     problems = verify_chain(sealed.school)
-    assert problems[0].seq == events[1].seq and "missing" in problems[0].problem
+    assert problems[0].seq == events[1].seq and "缺失" in problems[0].problem
 
 
 def test_deleting_the_last_row_is_detected(sealed):
@@ -63,7 +63,7 @@ def test_deleting_the_last_row_is_detected(sealed):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [last.pk])
     problems = verify_chain(sealed.school)
-    assert any("head" in p.problem for p in problems)
+    assert any("链头" in p.problem for p in problems)
 
 
 def test_a_deleted_chain_row_is_detected_and_not_restarted(sealed):
@@ -71,7 +71,7 @@ def test_a_deleted_chain_row_is_detected_and_not_restarted(sealed):
 
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditchain WHERE school_id = %s", [sealed.school.pk])
-    assert any("head is missing" in p.problem for p in verify_chain(sealed.school))
+    assert any("链头记录缺失" in p.problem for p in verify_chain(sealed.school))
     with transaction.atomic():
         audit_record(school=sealed.school, actor=None, action="x.y", target=sealed.school)
     with pytest.raises(ChainHeadMissing):
@@ -83,15 +83,15 @@ def test_verify_command_passes_then_fails_after_tampering(sealed):
 
     out = io.StringIO()
     call_command("audit", "verify", stdout=out)
-    assert f"{sealed.school.code}: ok" in out.getvalue()
+    assert f"{sealed.school.code}：完好" in out.getvalue()
     event = AuditEvent.objects.filter(school=sealed.school).order_by("seq").first()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditevent SET action = %s WHERE id = %s", ["x.y", event.pk])
     out = io.StringIO()
     with pytest.raises(CommandError):
         call_command("audit", "verify", "--school", sealed.school.code, stdout=out)
-    assert "BROKEN" in out.getvalue()
-    assert f"event {event.seq}" in out.getvalue()
+    assert "已被篡改" in out.getvalue()
+    assert f"第 {event.seq} 条" in out.getvalue()
 
 
 def test_audit_rows_refuse_update_and_delete(kit):

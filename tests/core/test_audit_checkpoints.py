@@ -81,7 +81,7 @@ def test_an_intact_log_extends_the_checkpoint(logged, tmp_path):
     seal_until_done(logged.school.pk)
     ok, out = _verify(logged, tmp_path)
     assert ok, out
-    assert "extends 1 checkpoint" in out
+    assert "延续 1 个检查点" in out
 
 
 def test_truncation_with_the_head_rewound_fails_against_the_checkpoint(logged, tmp_path):
@@ -94,7 +94,7 @@ def test_truncation_with_the_head_rewound_fails_against_the_checkpoint(logged, t
     assert verify_chain(logged.school) == []  # consistent on its own: only the witness knows
     ok, out = _verify(logged, tmp_path)
     assert not ok
-    assert f"event {events[-3].seq}: is missing" in out
+    assert f"第 {events[-3].seq} 条: 缺失" in out
 
 
 def test_a_deleted_chain_row_with_the_tail_fails(logged, tmp_path):
@@ -103,8 +103,8 @@ def test_a_deleted_chain_row_with_the_tail_fails(logged, tmp_path):
     AuditChain.objects.filter(school=logged.school)._raw_delete(connection.alias)
     ok, out = _verify(logged, tmp_path)
     assert not ok
-    assert f"event {events[-2].seq}: is missing" in out
-    assert "chain head is missing" in out
+    assert f"第 {events[-2].seq} 条: 缺失" in out
+    assert "链头记录缺失" in out
 
 
 def test_a_rewrite_with_the_key_fails_against_the_checkpoint(logged, tmp_path):
@@ -114,7 +114,7 @@ def test_a_rewrite_with_the_key_fails_against_the_checkpoint(logged, tmp_path):
     assert verify_chain(logged.school) == []  # the key holder can make it consistent
     ok, out = _verify(logged, tmp_path)
     assert not ok
-    assert f"event {events[-1].seq}: differs from the checkpoint" in out
+    assert f"第 {events[-1].seq} 条: 与" in out and "检查点不符" in out
 
 
 def test_a_rewrite_without_the_key_names_the_first_bad_event(logged, tmp_path, settings):
@@ -126,7 +126,7 @@ def test_a_rewrite_without_the_key_names_the_first_bad_event(logged, tmp_path, s
     ok, out = _verify(logged, tmp_path)
     assert not ok
     first = out.splitlines()[1]
-    assert first.startswith(f"  event {events[4].seq}:") and "bad MAC" in first
+    assert first.startswith(f"  第 {events[4].seq} 条:") and "MAC 不符" in first
 
 
 def test_reordering_fails(logged, tmp_path):
@@ -138,7 +138,7 @@ def test_reordering_fails(logged, tmp_path):
         cursor.execute("UPDATE core_auditevent SET seq = %s WHERE id = %s", [b.seq, a.pk])
     ok, out = _verify(logged, tmp_path)
     assert not ok
-    assert out.splitlines()[1].startswith(f"  event {a.seq}:")
+    assert out.splitlines()[1].startswith(f"  第 {a.seq} 条:")
 
 
 def _raw_events(school):

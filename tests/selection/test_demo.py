@@ -175,7 +175,7 @@ def test_the_finished_round_appointed_the_current_union(school):
 def test_the_audit_chain_verifies(school):
     out = io.StringIO()
     call_command("audit", "verify", "--school", "gdgm", stdout=out)
-    assert "gdgm: ok" in out.getvalue()
+    assert "gdgm：完好" in out.getvalue()
 
 
 def test_the_demo_assessment_still_passes(school):

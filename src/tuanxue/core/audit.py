@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuanxue.core import sealer
 from tuanxue.core.models import AuditChain, AuditEvent, School
@@ -171,13 +172,17 @@ def verify_chain(
     for event in sealed.iterator(2000):
         if event.seq != expected_seq:
             problems.append(
-                ChainProblem(expected_seq, f"events {expected_seq}..{event.seq - 1} are missing")
+                ChainProblem(
+                    expected_seq,
+                    _("events %(first)s..%(last)s are missing")
+                    % {"first": expected_seq, "last": event.seq - 1},
+                )
             )
         if event.prev_hash != expected_prev:
-            problems.append(ChainProblem(event.seq, "does not link to the event before it"))
+            problems.append(ChainProblem(event.seq, _("does not link to the event before it")))
         if not hmac.compare_digest(digest_of(event, key), event.hash):
             problems.append(
-                ChainProblem(event.seq, "content was changed after it was sealed (bad MAC)")
+                ChainProblem(event.seq, _("content was changed after it was sealed (bad MAC)"))
             )
         for cp in marks.get(event.seq, []):
             if hmac.compare_digest(cp.head, event.hash):
@@ -186,8 +191,11 @@ def verify_chain(
                 problems.append(
                     ChainProblem(
                         event.seq,
-                        f"differs from the checkpoint of {cp.time}: the log was rewritten "
-                        f"between event {matched_upto + 1} and this one",
+                        _(
+                            "differs from the checkpoint of %(time)s: the log was rewritten "
+                            "between event %(first)s and this one"
+                        )
+                        % {"time": cp.time, "first": matched_upto + 1},
                     )
                 )
         expected_prev = event.hash
@@ -198,21 +206,29 @@ def verify_chain(
             problems.append(
                 ChainProblem(
                     last_seq + 1,
-                    f"is missing: the checkpoint of {cp.time} has the log at event {cp.seq}, "
-                    f"it now ends at {last_seq}",
+                    _(
+                        "is missing: the checkpoint of %(time)s has the log at event %(seq)s, "
+                        "it now ends at %(last)s"
+                    )
+                    % {"time": cp.time, "seq": cp.seq, "last": last_seq},
                 )
             )
     chain = AuditChain.objects.filter(school=school).first()
     if chain is None:
         if last_seq:
             problems.append(
-                ChainProblem(None, f"the chain head is missing but events 1..{last_seq} exist")
+                ChainProblem(
+                    None,
+                    _("the chain head is missing but events 1..%(last)s exist")
+                    % {"last": last_seq},
+                )
             )
     elif chain.last_seq != last_seq or (chain.last_hash or GENESIS) != expected_prev:
         problems.append(
             ChainProblem(
                 chain.last_seq,
-                f"the chain head is at event {chain.last_seq} but the log ends at {last_seq}",
+                _("the chain head is at event %(head)s but the log ends at %(last)s")
+                % {"head": chain.last_seq, "last": last_seq},
             )
         )
     late = AuditEvent.objects.filter(
@@ -224,8 +240,11 @@ def verify_chain(
         problems.append(
             ChainProblem(
                 None,
-                f"{stale} events are unsealed for more than {bound} s (the oldest since "
-                f"{oldest:%Y-%m-%d %H:%M:%S}); run `tuanxue audit seal`",
+                _(
+                    "%(n)s events are unsealed for more than %(bound)s s (the oldest since "
+                    "%(oldest)s); run `tuanxue audit seal`"
+                )
+                % {"n": stale, "bound": bound, "oldest": f"{oldest:%Y-%m-%d %H:%M:%S}"},
             )
         )
     return sorted(problems, key=lambda p: (p.seq is None, p.seq or 0))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from tuanxue.core import checkpoints, sealer
 from tuanxue.core.audit import verify_chain
@@ -60,7 +61,10 @@ class Command(BaseCommand):
             except sealer.ChainHeadMissing as exc:
                 raise CommandError(str(exc)) from exc
             left = AuditEvent.objects.filter(school=s, seq__isnull=True).count()
-            self.stdout.write(f"{s.code}: sealed {done} events ({left} still unsealed)")
+            self.stdout.write(
+                _("%(code)s: sealed %(done)s events (%(left)s still unsealed)")
+                % {"code": s.code, "done": done, "left": left}
+            )
 
     def handle_checkpoint(self, school, **options):
         s = self._schools(school).get()
@@ -74,10 +78,13 @@ class Command(BaseCommand):
         if checkpoint:
             path = Path(checkpoint)
             if not path.is_file():
-                raise CommandError(f"no checkpoint file at {checkpoint}")
+                raise CommandError(_("No checkpoint file at %(path)s") % {"path": checkpoint})
             marks = checkpoints.parse(path.read_text(encoding="utf-8"), school=school)
             if not marks:
-                raise CommandError(f"{checkpoint} holds no checkpoint for {school or 'any school'}")
+                raise CommandError(
+                    _("%(path)s holds no checkpoint for %(school)s")
+                    % {"path": checkpoint, "school": school or _("any school")}
+                )
         broken = 0
         for s in self._schools(school):
             count = AuditEvent.objects.filter(school=s).count()
@@ -85,12 +92,17 @@ class Command(BaseCommand):
             problems = verify_chain(s, checkpoints=mine, unsealed_bound=unsealed_after)
             if problems:
                 broken += 1
-                self.stdout.write(f"{s.code}: BROKEN ({count} events)")
+                self.stdout.write(
+                    _("%(code)s: BROKEN (%(count)s events)") % {"code": s.code, "count": count}
+                )
                 for p in problems:
-                    where = f"event {p.seq}" if p.seq is not None else "chain"
+                    where = _("event %(seq)s") % {"seq": p.seq} if p.seq is not None else _("chain")
                     self.stdout.write(f"  {where}: {p.problem}")
             else:
-                note = f", extends {len(mine)} checkpoint(s)" if mine else ""
-                self.stdout.write(f"{s.code}: ok ({count} events{note})")
+                note = _(", extends %(n)s checkpoints") % {"n": len(mine)} if mine else ""
+                self.stdout.write(
+                    _("%(code)s: ok (%(count)s events%(note)s)")
+                    % {"code": s.code, "count": count, "note": note}
+                )
         if broken:
-            raise CommandError(f"{broken} school(s) have a broken audit chain")
+            raise CommandError(_("%(n)s schools have a broken audit chain") % {"n": broken})
