@@ -443,17 +443,20 @@ OPERATIONS: dict[str, Entry] = {
     "GET /api/v1/schools/{code}/rounds/{round_id}": _api("reader"),
     "GET /api/v1/schools/{code}/rounds/{round_id}/applications": _api("reader"),
     "POST /api/v1/schools/{code}/rounds/{round_id}/applications": _api(
-        "own", ok=422, body={"seat": "{seat_id}", "statement": ""}
+        "own",
+        ok=201,
+        body={"seat": "{seat_id}", "statement": "我愿意为同学服务，认真履职，接受监督。"},
     ),
     "GET /api/v1/schools/{code}/applications/{application_id}": _api(
         "personal", presidium=200, scrutineer=404
     ),
     "POST /api/v1/schools/{code}/applications/{application_id}/decisions": _api(
         "personal",
-        ok=422,
-        presidium=422,
+        # A schema-valid decision on a step the application is not at: refused as stale.
+        ok=409,
+        presidium=409,
         scrutineer=404,
-        body={"decision": "", "step": 0, "cycle": 0},
+        body={"decision": "approve", "step": 99, "cycle": 1},
         xfail={"college": NO_SCOPE},
     ),
     "GET /api/v1/schools/{code}/students/{student_no}/eligibility": _api("personal"),

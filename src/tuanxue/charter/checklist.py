@@ -4,6 +4,8 @@ Kept as data: the migration loads it into ChecklistVersion/ChecklistItem; a late
 version row. Each item names the check (in ``assessment.CHECKS``) that evaluates it.
 """
 
+import datetime as dt
+
 NATIONAL_2020 = {
     "code": "2020",
     "name": "高校学生会（研究生会）深化改革评估验收标准",
@@ -41,3 +43,22 @@ NATIONAL_2020 = {
         ("14", "重要事项、重大活动、重要信息、对外联络按规定报备", False, "filing"),
     ],
 }
+
+
+def load_checklist(version_model, item_model, data=NATIONAL_2020) -> None:
+    """Store an edition of the checklist (idempotent). The migration calls it with its
+    historical models; the demo calls it with the real ones, so a database emptied by a test's
+    flush gets the checklist back before the demo records documents against it."""
+    version, _ = version_model.objects.get_or_create(
+        code=data["code"],
+        defaults={
+            "name": data["name"],
+            "effective_from": dt.date.fromisoformat(data["effective_from"]),
+        },
+    )
+    for order, (code, title, core, check) in enumerate(data["items"], start=1):
+        item_model.objects.update_or_create(
+            version=version,
+            code=code,
+            defaults={"order": order, "title": title, "core": core, "check_key": check},
+        )

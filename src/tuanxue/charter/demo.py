@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from tuanxue.charter import services
+from tuanxue.charter.checklist import load_checklist
+from tuanxue.charter.models import ChecklistItem, ChecklistVersion
 from tuanxue.charter.rules import SEED_2020
 from tuanxue.org.models import StaffPerson, Union
 
@@ -76,6 +78,7 @@ def adopt_charter(school) -> None:
 
 
 def record_the_rest(school) -> None:
+    load_checklist(ChecklistVersion, ChecklistItem)
     union = Union.objects.get(school=school, college__isnull=True)
     services.congress_record_add(
         actor=None,
