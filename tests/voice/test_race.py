@@ -117,10 +117,15 @@ def test_two_ticks_at_once_escalate_once(world):
     from django.utils import timezone
 
     demand = submit(w, w.student_user)
-    now = timezone.now() + dt.timedelta(days=30)
+    demand.refresh_from_db()
+    # The day after the deadline: overdue, but not yet for the school leader. (A month later a
+    # tick that starts after another's escalation rightly escalates again, to the leader.)
+    day_after = demand.due_date + dt.timedelta(days=1)
+    now = timezone.make_aware(dt.datetime.combine(day_after, dt.time(12)))
     results, refused, crashed = race([lambda: voice_tick(now=now) for _ in range(3)])
     assert crashed == [] and refused == []
     assert sum(r.escalated for r in results) == 1
+    assert sum(r.to_leader for r in results) == 0
     assert (
         AuditEvent.objects.filter(action="voice.demand.escalated", target_id=str(demand.pk)).count()
         == 1
