@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
@@ -66,6 +66,19 @@ def _overlapping_year(school: School, start: dt.date, end: dt.date, exclude=None
     return rows.order_by("start").first()
 
 
+# The key of the PostgreSQL advisory lock that orders one school's calendar edits.
+CALENDAR_LOCK = 7301
+
+
+def _serialise_calendar(school: School) -> None:
+    """Order concurrent edits of one school's years (a rare act of the League committee), so
+    the overlap check after the write sees a year added at the same moment. Only calendar
+    edits of that school wait on it; SQLite's immediate transactions order them already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CALENDAR_LOCK, school.pk])
+
+
 def _refuse_overlap(other: AcademicYear) -> None:
     raise DomainError(
         _("The dates overlap academic year %(code)s (%(start)s to %(end)s).")
@@ -87,6 +100,7 @@ def academic_year_create(
     if other := _overlapping_year(school, start, end):
         _refuse_overlap(other)
     with transaction.atomic():
+        _serialise_calendar(school)
         try:
             with transaction.atomic():
                 year = AcademicYear.objects.create(school=school, code=code, start=start, end=end)
@@ -102,8 +116,8 @@ def academic_year_create(
             target=year,
             new={"code": code, "start": start, "end": end},
         )
-        # Appending the event serialises the school's audited writes, so a year added at the
-        # same moment is visible now: check again before committing.
+        # Calendar edits of this school are ordered (above), so a year added at the same
+        # moment is committed and visible now: check again before committing.
         if other := _overlapping_year(school, start, end, exclude=year):
             _refuse_overlap(other)
     return year
@@ -116,6 +130,7 @@ def academic_year_update(
     require_registry_manager(actor, school)
     _check_year_dates(year.code, start, end)
     with transaction.atomic():
+        _serialise_calendar(school)
         year = AcademicYear.objects.select_for_update().get(pk=year.pk)
         if other := _overlapping_year(school, start, end, exclude=year):
             _refuse_overlap(other)
