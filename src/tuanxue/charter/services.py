@@ -92,7 +92,7 @@ def congress_record_add(
     elected_presidium: bool,
     notes: str = "",
 ) -> CongressRecord:
-    from tuanxue.charter.records.services import check_congress_fields
+    from tuanxue.charter.records.checks import check_congress_fields
 
     require_league_committee(actor, school)
     name = check_congress_fields(
@@ -135,8 +135,8 @@ def attestation_add(
 ) -> Attestation:
     """Record a document, with its file when one is attached (checked before anything is
     written; the stored file is removed again if the record is not)."""
+    from tuanxue.charter.records.checks import check_attestation_fields
     from tuanxue.charter.records.files import check_upload
-    from tuanxue.charter.records.services import check_attestation_fields
 
     require_league_committee(actor, school)
     title = check_attestation_fields(item_code=item_code, title=title, dated=dated)

@@ -9,36 +9,20 @@ events in batches, under a try-lock nobody waits for. See docs/audit.md.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuanxue.core import sealer
+from tuanxue.core.auditdigest import GENESIS, audit_key, digest_of
 from tuanxue.core.models import AuditChain, AuditEvent, School
-
-GENESIS = "0" * 64
-
-
-def audit_key() -> bytes:
-    """The MAC key (``AUDIT_KEY``). It is never stored in the database."""
-    key = getattr(settings, "AUDIT_KEY", "")
-    if not key:
-        raise ImproperlyConfigured(
-            "AUDIT_KEY is not set: the audit log cannot be sealed or verified without it. "
-            "Set AUDIT_KEY in the environment (for example the output of "
-            "`python -c 'import secrets; print(secrets.token_hex(32))'`), the same on every "
-            "server, and keep it out of the database and its backups."
-        )
-    return key.encode()
 
 
 def _plain(value: Any) -> Any:
@@ -56,57 +40,6 @@ def actor_label(actor) -> str:
     if actor is None:
         return "system"
     return actor.get_username()
-
-
-def event_digest(
-    *,
-    school_id: int,
-    seq: int,
-    at,
-    actor_id: int | None,
-    actor_label: str,
-    action: str,
-    target_type: str,
-    target_id: str,
-    target_label: str,
-    old: Any,
-    new: Any,
-    prev_hash: str,
-    key: bytes | None = None,
-) -> str:
-    """HMAC-SHA256 of the event's canonical JSON and the previous event's hash."""
-    body = {
-        "school": school_id,
-        "seq": seq,
-        "at": at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "actor": actor_id,
-        "actor_label": actor_label,
-        "action": action,
-        "target": [target_type, target_id, target_label],
-        "old": old,
-        "new": new,
-        "prev": prev_hash,
-    }
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(key or audit_key(), canonical.encode(), hashlib.sha256).hexdigest()
-
-
-def digest_of(event: AuditEvent, key: bytes | None = None) -> str:
-    return event_digest(
-        school_id=event.school_id,
-        seq=event.seq,
-        at=event.at,
-        actor_id=event.actor_id,
-        actor_label=event.actor_label,
-        action=event.action,
-        target_type=event.target_type,
-        target_id=event.target_id,
-        target_label=event.target_label,
-        old=event.old,
-        new=event.new,
-        prev_hash=event.prev_hash,
-        key=key,
-    )
 
 
 def audit_record(

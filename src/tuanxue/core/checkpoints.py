@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from tuanxue.core.audit import GENESIS, audit_key
+from tuanxue.core.auditdigest import GENESIS, audit_key
 from tuanxue.core.models import AuditChain, AuditEvent, School
 
 logger = logging.getLogger(__name__)

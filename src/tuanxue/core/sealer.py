@@ -88,7 +88,8 @@ class _SqliteNoWait:
 def seal_school(school_id: int, *, using: str = DEFAULT_DB_ALIAS) -> int | None:
     """Chain up to ``BATCH`` committed unsealed events of the school. Returns how many were
     sealed, or None when another sealer holds the chain (nothing waited for it)."""
-    from tuanxue.core import audit, checkpoints
+    from tuanxue.core import auditdigest as audit
+    from tuanxue.core import checkpoints
     from tuanxue.core.models import AuditEvent
 
     key = audit.audit_key()
@@ -258,7 +259,7 @@ def start_server_sealer() -> None:
     """Called once by the WSGI application: refuse to serve without AUDIT_KEY, then seal in a
     background thread of this process (created on the first commit after a fork)."""
     global _background
-    from tuanxue.core.audit import audit_key
+    from tuanxue.core.auditdigest import audit_key
 
     audit_key()
     _background = _Background()

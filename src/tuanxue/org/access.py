@@ -120,15 +120,6 @@ class Viewer:
         return Role.PRESIDIUM_MEMBER in self.roles or bool(self.grants_for(Role.SCHOOL_LEAGUE))
 
     @property
-    def may_see_people(self) -> bool:
-        """The people pages (staff, roles, accounts): see ``tuanxue.org.people.rules``."""
-        from tuanxue.org.people import rules
-
-        return self.school is not None and (
-            rules.may_see_roles(self, self.school) or rules.may_see_staff(self, self.school)
-        )
-
-    @property
     def may_audit(self) -> bool:
         return self.school is not None and self.can_see_audit(self.school)
 

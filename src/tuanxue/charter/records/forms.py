@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuanxue.charter.records.services import DELEGATES_MAX, NAME_MAX, TITLE_MAX, attested_items
+from tuanxue.charter.records.checks import DELEGATES_MAX, NAME_MAX, TITLE_MAX, attested_items
 from tuanxue.org.models import StaffPerson, Union
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from tuanxue.charter import services as charter_services
 from tuanxue.charter.models import Attestation, CongressRecord, Guidance
-from tuanxue.charter.records import services
+from tuanxue.charter.records import checks, services
 from tuanxue.charter.records.access import (
     get_attestation_for_viewer,
     get_congress_record_for_viewer,
@@ -149,7 +149,7 @@ def guidance_clear(request, school: str, union_id: int):
 @login_required_page
 def documents(request, school: str):
     school_obj = get_records_school(school, request.viewer)
-    items = services.attested_items()
+    items = checks.attested_items()
     by_code: dict[str, list[Attestation]] = {}
     for a in Attestation.objects.filter(school=school_obj).order_by("item_code", "dated"):
         by_code.setdefault(a.item_code, []).append(a)

@@ -4,7 +4,7 @@ services enforce these, the views and templates ask the same questions."""
 from __future__ import annotations
 
 from tuanxue.core.models import School
-from tuanxue.org.access import SCHOOL_OFFICES, Viewer
+from tuanxue.org.access import Viewer
 from tuanxue.org.models import Role
 
 SCHOOL_SCOPED = (
@@ -69,7 +69,7 @@ def may_manage_roles(viewer: Viewer, school: School) -> bool:
 def may_see_roles(viewer: Viewer, school: School) -> bool:
     return (
         may_manage_roles(viewer, school)
-        or viewer.has_school_office(school, SCHOOL_OFFICES)
+        or viewer.has_school_office(school)
         or bool(office_college_ids(viewer, school))
     )
 
@@ -79,9 +79,7 @@ def may_see_roles(viewer: Viewer, school: School) -> bool:
 
 def may_see_staff(viewer: Viewer, school: School) -> bool:
     """Staff phone numbers and e-mail: the school offices and the college offices."""
-    return viewer.has_school_office(school, SCHOOL_OFFICES) or bool(
-        office_college_ids(viewer, school)
-    )
+    return viewer.has_school_office(school) or bool(office_college_ids(viewer, school))
 
 
 def may_edit_staff(viewer: Viewer, school: School) -> bool:
@@ -96,7 +94,7 @@ def may_manage_accounts(viewer: Viewer, school: School) -> bool:
 
 
 def may_see_accounts(viewer: Viewer, school: School) -> bool:
-    return may_manage_accounts(viewer, school) or viewer.has_school_office(school, SCHOOL_OFFICES)
+    return may_manage_accounts(viewer, school) or viewer.has_school_office(school)
 
 
 def account_colleges(viewer: Viewer, school: School) -> set[int] | None:
@@ -104,3 +102,10 @@ def account_colleges(viewer: Viewer, school: School) -> set[int] | None:
     if is_school_league(viewer, school):
         return None
     return league_college_ids(viewer, school)
+
+
+def may_see_people(viewer: Viewer) -> bool:
+    """Whether the menu offers the people pages (staff, roles, accounts) of the viewer's school."""
+    return viewer.school is not None and (
+        may_see_roles(viewer, viewer.school) or may_see_staff(viewer, viewer.school)
+    )
