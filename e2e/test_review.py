@@ -5,7 +5,7 @@ import pytest
 
 from e2e.conftest import log_in
 from tests.review.conftest import ReviewKit, scores
-from tuanxue.review import services
+from tuanxue.review import publishing, services
 from tuanxue.review.models import ScoreSheet
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,13 +44,13 @@ def test_panel_member_scores_on_a_phone_and_reviewee_reads_the_result(phone, liv
             services.sheet_submit(
                 actor=user, session=session, reviewee=reviewee, scores=scores(*[90] * 5)
             )
-    services.session_close(actor=rk.league, session=session)
+    publishing.session_close(actor=rk.league, session=session)
 
     phone.context.clear_cookies()
     log_in(phone, base, rk.chair_user.username)
     phone.goto(f"{base}/s/e2e/my-review/")
     assert "评议结果尚未公布" in phone.content()
-    services.session_publish(actor=rk.league, session=session)
+    publishing.session_publish(actor=rk.league, session=session)
     phone.reload()
     chair = session.reviewees.get(student=rk.chair)
     grade = phone.locator(f"#grade-{chair.pk}").inner_text()

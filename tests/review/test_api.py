@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.review.conftest import scores
-from tuanxue.review import services
+from tuanxue.review import publishing, services
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_results_and_mine(client, rk, outsider):
                 scores=scores(*[90 + n] * 5),
                 comment=f"意见{n}",
             )
-    services.session_close(actor=rk.league, session=session)
+    publishing.session_close(actor=rk.league, session=session)
     url = f"/api/v1/schools/tst/reviews/{session.pk}/results"
     assert _as(client, outsider).get(url).status_code == 404
     assert _as(client, rk.chair_user).get(url).status_code == 403
@@ -73,7 +73,7 @@ def test_results_and_mine(client, rk, outsider):
     ]
     mine = "/api/v1/schools/tst/reviews/mine"
     assert _as(client, rk.chair_user).get(mine).json() == []  # not published yet
-    services.session_publish(actor=rk.league, session=session)
+    publishing.session_publish(actor=rk.league, session=session)
     body = _as(client, rk.chair_user).get(mine).json()
     assert len(body) == 1 and body[0]["grade"] == "excellent"
     assert body[0]["comments"] == [f"意见{n}" for n in range(5)]

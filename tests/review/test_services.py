@@ -16,7 +16,7 @@ from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent
 from tuanxue.ledger.models import Certification, CreditEntry
 from tuanxue.org.models import EndReason, Membership
-from tuanxue.review import effects, services
+from tuanxue.review import effects, publishing, services
 from tuanxue.review.models import (
     PanelKind,
     ProposalStatus,
@@ -228,8 +228,8 @@ def test_grades_with_trimming_credit_and_removal(rk):
         },
     )
     with pytest.raises(DomainError):
-        services.session_publish(actor=rk.league, session=session)  # not closed yet
-    services.session_close(actor=rk.league, session=session)
+        publishing.session_publish(actor=rk.league, session=session)  # not closed yet
+    publishing.session_close(actor=rk.league, session=session)
     chair = session.reviewees.get(student=rk.chair).result
     assert (chair.overall, chair.grade, chair.trimmed, chair.sheets) == (
         Decimal("90.00"),
@@ -242,7 +242,7 @@ def test_grades_with_trimming_credit_and_removal(rk):
     assert (minister.overall, minister.grade) == (Decimal("54.33"), "fail")
     assert not CreditEntry.objects.exists()  # nothing before publication
 
-    services.session_publish(actor=rk.league, session=session)
+    publishing.session_publish(actor=rk.league, session=session)
     entries = CreditEntry.objects.filter(student=rk.chair).order_by("unit")
     assert [(e.unit, e.amount) for e in entries] == [
         ("hours", Decimal("8.00")),
@@ -270,7 +270,7 @@ def test_grades_with_trimming_credit_and_removal(rk):
 def test_closing_waits_for_every_reviewee(rk):
     session = rk.opened()
     with pytest.raises(DomainError) as exc:
-        services.session_close(actor=rk.league, session=session)
+        publishing.session_close(actor=rk.league, session=session)
     assert "主席甲" in exc.value.message
 
 
@@ -350,7 +350,7 @@ def test_the_assessment_item_wants_the_review_of_each_semester(rk):
         return next(i for i in assess(rk.school, day).items if i.code == "11")
 
     assert item(dt.date(2020, 9, 30)).status == "not_evidenced"  # open, not closed yet
-    services.session_close(actor=rk.league, session=session)
+    publishing.session_close(actor=rk.league, session=session)
     result = item(dt.date(2020, 9, 30))
     assert (result.status, result.basis, result.actual["reviewees"]) == ("pass", "data", 2)
     # 2020-2021-1 ended 2021-01-31; in March its review may still come

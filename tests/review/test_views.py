@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from tests.review.conftest import scores
 from tuanxue.core.models import AuditEvent
-from tuanxue.review import services
+from tuanxue.review import publishing, services
 from tuanxue.review.models import (
     RemovalProposal,
     ReviewSession,
@@ -46,8 +46,8 @@ def _published(rk, *, comment='=HYPERLINK("x")', low=False):
                 scores=scores(*[value] * 5),
                 comment=f"{comment}{n}" if n == 0 else f"第{n}位意见",
             )
-    services.session_close(actor=rk.league, session=session)
-    services.session_publish(actor=rk.league, session=session)
+    publishing.session_close(actor=rk.league, session=session)
+    publishing.session_publish(actor=rk.league, session=session)
     return session
 
 
@@ -191,10 +191,10 @@ def test_reviewee_reads_result_and_comments_without_names(client, rk, outsider):
                 scores=scores(*[85] * 5),
                 comment=f"意见{n}",
             )
-    services.session_close(actor=rk.league, session=session)
+    publishing.session_close(actor=rk.league, session=session)
     page = _as(client, rk.chair_user).get(mine)
     assert page.context["rows"][0]["result"] is None  # closed, not published
-    services.session_publish(actor=rk.league, session=session)
+    publishing.session_publish(actor=rk.league, session=session)
     page = _as(client, rk.chair_user).get(mine)
     row = page.context["rows"][0]
     assert row["result"].grade == "good" and row["result"].overall == 85

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 
 from tuanxue.core.models import Semester
 from tuanxue.org.models import HEAD_TITLES, Membership, Union
-from tuanxue.review import discipline, services, study
+from tuanxue.review import discipline, publishing, services, study
 from tuanxue.review.models import DIMENSIONS, PanelKind, StudyKind
 
 REVIEW_DAY = dt.date(2020, 9, 11)
@@ -88,8 +88,8 @@ def review(union, semester, users, league) -> None:
                 scores=scores,
                 comment=COMMENTS[(index + reviewee.order) % len(COMMENTS)],
             )
-    services.session_close(actor=league, session=session)
-    services.session_publish(actor=league, session=session)
+    publishing.session_close(actor=league, session=session)
+    publishing.session_publish(actor=league, session=session)
 
 
 def studies(union, league) -> None:

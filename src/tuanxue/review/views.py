@@ -27,7 +27,7 @@ from tuanxue.core.models import Semester
 from tuanxue.org.access import Viewer, get_school_for_viewer
 from tuanxue.org.models import Membership, Union
 from tuanxue.org.views import login_required_page
-from tuanxue.review import effects, selectors, services
+from tuanxue.review import effects, publishing, selectors, services
 from tuanxue.review.access import may_manage, may_see_results, may_see_sheets
 from tuanxue.review.forms import (
     AddRevieweeForm,
@@ -242,7 +242,7 @@ def session_close(request, school: str, session_id: int):
         request,
         school,
         session_id,
-        services.session_close,
+        publishing.session_close,
         _("Scoring is closed; results computed."),
         confirm=True,
     )
@@ -254,7 +254,7 @@ def session_publish(request, school: str, session_id: int):
         request,
         school,
         session_id,
-        services.session_publish,
+        publishing.session_publish,
         _("The results are published."),
         confirm=True,
     )

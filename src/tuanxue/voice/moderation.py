@@ -13,6 +13,14 @@ from tuanxue.core.errors import DomainError
 from tuanxue.core.notify import notify
 from tuanxue.org.models import Student
 from tuanxue.voice.access import rights_for_user
+from tuanxue.voice.common import (
+    actor_rights,
+    clean_reason,
+    demand_url,
+    league_users,
+    step_add,
+    student_users,
+)
 from tuanxue.voice.models import (
     AbuseReport,
     AbuseStatus,
@@ -20,14 +28,6 @@ from tuanxue.voice.models import (
     DemandStatus,
     IdentityReveal,
     StepKind,
-)
-from tuanxue.voice.services import (
-    actor_rights,
-    clean_reason,
-    demand_url,
-    league_users,
-    step_add,
-    student_users,
 )
 from tuanxue.voice.setup import forbidden
 

@@ -19,14 +19,14 @@ from django.utils.translation import gettext as _
 
 from tuanxue.core.audit import audit_record
 from tuanxue.core.notify import notify
-from tuanxue.voice.models import Demand, DemandStatus, StepKind
-from tuanxue.voice.services import (
+from tuanxue.voice.common import (
     demand_url,
     escalation_department,
     staff_users,
     step_add,
     student_users,
 )
+from tuanxue.voice.models import Demand, DemandStatus, StepKind
 from tuanxue.voice.setup import policy_for
 from tuanxue.voice.workdays import add_working_days, working_days_between
 
