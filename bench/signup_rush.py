@@ -103,8 +103,8 @@ def build(students: int, slots: int) -> tuple[int, int, list[str]]:
     from django.db import transaction
     from django.utils import timezone
 
-    from tuanxue.activities import signup as svc
     from tuanxue.activities.models import Activity, ActivityStatus, SignupMode
+    from tuanxue.activities.volunteer import signup as svc
     from tuanxue.core.models import ApiToken
     from tuanxue.org import services
     from tuanxue.org.models import Gender, Major, PoliticalStatus, Student

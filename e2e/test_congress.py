@@ -8,8 +8,9 @@ from pypdf import PdfReader
 
 from e2e.conftest import log_in
 from tests.congress.test_ballots import Hall
-from tuanxue.congress import checkin, decisions, results
+from tuanxue.congress.checkin import services as checkin
 from tuanxue.congress.models import SessionStatus
+from tuanxue.congress.polls import decisions, results
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

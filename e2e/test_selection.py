@@ -30,7 +30,7 @@ def recruiting(db):
     from tuanxue.charter import services as charter_services
     from tuanxue.charter.rules import SEED_2020
     from tuanxue.org import services
-    from tuanxue.selection import rounds
+    from tuanxue.selection.rounds import services as rounds
 
     kit = SchoolKit(code=CODE)
     semester = services.semester_ensure(actor=None, school=kit.school, code="2019-2020-2")

@@ -15,22 +15,25 @@ from django.utils import timezone
 
 from tests.conftest import SchoolKit
 from tuanxue.activities import services as activity_services
-from tuanxue.activities import signup as signup_services
-from tuanxue.activities import signup_projects
 from tuanxue.activities.models import Attendance, CheckMethod, SignupMode
-from tuanxue.activities.proposals import proposal_create
+from tuanxue.activities.proposals.services import proposal_create
+from tuanxue.activities.volunteer import projects as signup_projects
+from tuanxue.activities.volunteer import signup as signup_services
 from tuanxue.charter import services as charter_services
-from tuanxue.congress import ballots, decisions, motions, polls, sessions
-from tuanxue.congress import delegates as delegate_services
 from tuanxue.congress.models import Delegate, DelegateStatus
-from tuanxue.core import tokens
+from tuanxue.congress.polls import ballots, decisions, motions
+from tuanxue.congress.polls import services as polls
+from tuanxue.congress.sessions import delegates as delegate_services
+from tuanxue.congress.sessions import services as sessions
+from tuanxue.core.api import tokens
 from tuanxue.core.notify import notify
 from tuanxue.ledger import services as ledger
 from tuanxue.org import services
 from tuanxue.org.imports.jobs import import_job_create
 from tuanxue.org.models import ImportKind, Major, Role, Title
-from tuanxue.selection import exits, rounds
 from tuanxue.selection import services as selection_services
+from tuanxue.selection.exits import services as exits
+from tuanxue.selection.rounds import services as rounds
 
 # The roles of the matrix, in the order the tables list them.
 ROLES = [

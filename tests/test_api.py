@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tuanxue.core.tokens import token_create, token_revoke
+from tuanxue.core.api.tokens import token_create, token_revoke
 from tuanxue.org import services
 from tuanxue.org.models import EndReason, Major, Role, Title
 

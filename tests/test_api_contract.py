@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from tuanxue.core.tokens import token_create
-from tuanxue.org.demo import build_demo, remove_demo_school
+from tuanxue.core.api.tokens import token_create
+from tuanxue.demo.org import build_demo, remove_demo_school
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "schemathesis.toml"

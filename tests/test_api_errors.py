@@ -11,10 +11,10 @@ from django.http import Http404
 from ninja import Router
 from ninja.testing import TestClient
 
-from tuanxue.core.api_errors import TuanxueAPI, status_for
-from tuanxue.core.api_types import MAX_ID, TEXT_PATTERN, IsoDate, PathId
+from tuanxue.core.api.errors import TuanxueAPI, status_for
+from tuanxue.core.api.tokens import token_create
+from tuanxue.core.api.types import MAX_ID, TEXT_PATTERN, IsoDate, PathId
 from tuanxue.core.errors import DomainError
-from tuanxue.core.tokens import token_create
 
 API = "/api/v1"
 

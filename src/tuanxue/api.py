@@ -10,8 +10,8 @@ from __future__ import annotations
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 
-from tuanxue.core.api_errors import TuanxueAPI
-from tuanxue.core.tokens import user_for_key
+from tuanxue.core.api.errors import TuanxueAPI
+from tuanxue.core.api.tokens import user_for_key
 from tuanxue.org.api import router as org_router
 from tuanxue.selection.api import router as selection_router
 
@@ -32,7 +32,7 @@ class BearerToken(HttpBearer):
 
 
 # Errors: every refusal has one shape and every operation documents the statuses it can answer
-# (``tuanxue.core.api_errors``); routers raise, they never build an error body.
+# (``tuanxue.core.api.errors``); routers raise, they never build an error body.
 api = TuanxueAPI(
     title="Tuanxue API",
     version="1",

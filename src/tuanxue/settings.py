@@ -143,8 +143,8 @@ DATABASES = {"default": _database(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    "tuanxue.core.throttle.ThrottledModelBackend",
-    "tuanxue.core.cas.CampusBackend",
+    "tuanxue.core.security.throttle.ThrottledModelBackend",
+    "tuanxue.core.security.cas.CampusBackend",
 ]
 # Campus sign-on (CAS 2.0/3.0): off unless CAS_SERVER_URL is set. The campus id is a student or
 # staff number; CAS_SCHOOL names the school whose records it is looked up in (with one school,

@@ -41,6 +41,6 @@ def require_production_settings() -> None:
 
 def start_background_work() -> None:
     """Work a server process does beside requests: sealing the audit log after commits."""
-    from tuanxue.core.sealer import start_server_sealer
+    from tuanxue.core.chain.sealer import start_server_sealer
 
     start_server_sealer()

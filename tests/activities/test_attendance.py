@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from tests.ledger import factories as f
-from tuanxue.activities import attendance as svc
 from tuanxue.activities import qr
+from tuanxue.activities.attendance import services as svc
 from tuanxue.activities.models import ActivityStatus, Attendance, CheckMethod
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent
@@ -314,7 +314,7 @@ def test_a_race_on_check_in_keeps_one_row(setup, monkeypatch):
 
 
 def test_ledger_demo_settles_past_attendance_once(setup):
-    from tuanxue.activities.attendance_demo import build_ledger_demo
+    from tuanxue.demo.attendance import build_ledger_demo
 
     scan_in(setup, setup.volunteer)
     scan_in(setup, setup.pupil)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tuanxue.activities.demo import ARTS_SHOW, IT_CUP
 from tuanxue.activities.models import (
     Activity,
     ActivityStatus,
@@ -17,7 +16,8 @@ from tuanxue.activities.models import (
 )
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.models import AuditEvent
-from tuanxue.org.demo import build_demo, remove_demo_school
+from tuanxue.demo.activities import ARTS_SHOW, IT_CUP
+from tuanxue.demo.org import build_demo, remove_demo_school
 
 
 @pytest.fixture(scope="module")

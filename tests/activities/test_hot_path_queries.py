@@ -16,9 +16,9 @@ from tests.activities.test_services import build_world, make_proposal, supporter
 from tests.activities.test_signup import VolunteerKit, role_of
 from tests.activities.test_volunteer_api import API, bearer, post_signup
 from tests.ledger import factories as f
-from tuanxue.activities import proposals
+from tuanxue.activities.proposals import services as proposals
+from tuanxue.core.api.tokens import TOUCH_EVERY
 from tuanxue.core.models import ApiToken
-from tuanxue.core.tokens import TOUCH_EVERY
 from tuanxue.org.models import Role
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from tuanxue.activities import proposals, services
+from tuanxue.activities import services
 from tuanxue.activities.models import (
     Activity,
     ActivityStatus,
@@ -22,6 +22,7 @@ from tuanxue.activities.models import (
     ProposalSupport,
     Rating,
 )
+from tuanxue.activities.proposals import services as proposals
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent, Notification
 from tuanxue.org.models import Role, Title

@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import SchoolKit
-from tuanxue.activities import signup as svc
 from tuanxue.activities.models import (
     Activity,
     ActivityStatus,
@@ -20,6 +19,7 @@ from tuanxue.activities.models import (
     VolunteerProject,
     VolunteerRole,
 )
+from tuanxue.activities.volunteer import signup as svc
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent, Notification

@@ -3,8 +3,8 @@ again and takes the place with the role's row held exclusively (no lock upgrade,
 deadlock between sign-ups sharing the row)."""
 
 from tests.activities.test_signup import VolunteerKit, role_of
-from tuanxue.activities import signup as svc
 from tuanxue.activities.models import SignupStatus, VolunteerRole
+from tuanxue.activities.volunteer import signup as svc
 
 
 def test_a_place_freed_meanwhile_is_taken_on_the_second_try(kit, monkeypatch):

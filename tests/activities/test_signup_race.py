@@ -13,8 +13,8 @@ from django.db import connection
 
 from tests.activities.test_signup import VolunteerKit, role_of
 from tests.conftest import SchoolKit
-from tuanxue.activities import signup as svc
 from tuanxue.activities.models import Signup, SignupStatus, VolunteerRole
+from tuanxue.activities.volunteer import signup as svc
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.errors import DomainError
 

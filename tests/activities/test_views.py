@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.activities.test_services import build_world, make_activity, make_proposal
-from tuanxue.activities import proposals, services
+from tuanxue.activities import services
 from tuanxue.activities.models import (
     Activity,
     ActivityStatus,
@@ -20,6 +20,7 @@ from tuanxue.activities.models import (
     ProposalStatus,
     Rating,
 )
+from tuanxue.activities.proposals import services as proposals
 from tuanxue.org.models import Role
 
 FMT = "%Y-%m-%dT%H:%M"

@@ -11,7 +11,7 @@ import pytest
 from tests.activities.test_signup import VolunteerKit, role_of, shift
 from tests.conftest import SchoolKit
 from tuanxue.activities.models import ActivityStatus, Signup, SignupMode, SignupStatus
-from tuanxue.core.tokens import token_create
+from tuanxue.core.api.tokens import token_create
 
 API = "/api/v1"
 

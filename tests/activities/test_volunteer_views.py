@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 
 from tests.activities.test_signup import VolunteerKit, role_of, shift
-from tuanxue.activities import signup as svc
 from tuanxue.activities.models import (
     ProjectStatus,
     Signup,
@@ -19,6 +18,7 @@ from tuanxue.activities.models import (
     SignupStatus,
     VolunteerProject,
 )
+from tuanxue.activities.volunteer import signup as svc
 
 
 @pytest.fixture

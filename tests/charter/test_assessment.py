@@ -10,8 +10,8 @@ from django.core.management import call_command
 
 from tuanxue.charter.assessment import assess
 from tuanxue.core.models import School
+from tuanxue.demo.org import build_demo
 from tuanxue.org import services
-from tuanxue.org.demo import build_demo
 from tuanxue.org.models import PoliticalStatus, Title
 
 

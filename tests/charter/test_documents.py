@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from tuanxue.charter import documents
 from tuanxue.charter import services as charter_services
 from tuanxue.charter.assessment import PASS, assess
-from tuanxue.charter.documents_outline import SECTIONS, percent, value_text
+from tuanxue.charter.documents import build as documents
+from tuanxue.charter.documents.outline import SECTIONS, percent, value_text
 from tuanxue.charter.rules import SEED_2020
 from tuanxue.org import services
 from tuanxue.org.models import AcademicRecord, Title

@@ -9,13 +9,13 @@ import pytest
 from django.core.management import call_command
 
 from tests.charter.test_documents import DAY, build_school, docx_text
-from tuanxue.charter import documents
 from tuanxue.charter import services as charter_services
 from tuanxue.charter.assessment import assess
-from tuanxue.charter.documents_outline import build_outline
+from tuanxue.charter.documents import build as documents
+from tuanxue.charter.documents.outline import build_outline
 from tuanxue.core.models import School
+from tuanxue.demo.org import build_demo
 from tuanxue.org import services
-from tuanxue.org.demo import build_demo
 
 # Claims that need records behind them.
 EVERY_YEAR = "坚持每年召开"

@@ -310,7 +310,7 @@ def test_public_table_of_an_unknown_school(client, db):
 
 def test_compliance_page_shows_when_the_next_congress_is_due(client, db):
     from tuanxue.core.models import School
-    from tuanxue.org.demo import build_demo
+    from tuanxue.demo.org import build_demo
 
     build_demo()
     school = School.objects.get(code="gdgm")

@@ -3,8 +3,10 @@
 from tests.congress.test_ballots import Hall
 from tuanxue.charter.models import Charter, CongressRecord
 from tuanxue.charter.rules import SEED_2020
-from tuanxue.congress import ballots, decisions, motions, polls, sessions
 from tuanxue.congress.models import MotionKind, SessionStatus
+from tuanxue.congress.polls import ballots, decisions, motions
+from tuanxue.congress.polls import services as polls
+from tuanxue.congress.sessions import services as sessions
 from tuanxue.org.models import Membership
 
 

@@ -12,8 +12,6 @@ from django.utils import timezone
 from tuanxue.charter.models import Charter
 from tuanxue.charter.rules import SEED_2020, Limits
 from tuanxue.charter.services import charter_in_force
-from tuanxue.congress.agenda import ADOPTED, NOT_ADOPTED, PENDING, agenda
-from tuanxue.congress.amendment import amendment_adopt, amendment_diff, motion_adopted
 from tuanxue.congress.models import (
     Ballot,
     BallotSource,
@@ -28,6 +26,8 @@ from tuanxue.congress.models import (
     PollKind,
     PollStatus,
 )
+from tuanxue.congress.polls.amendment import amendment_adopt, amendment_diff, motion_adopted
+from tuanxue.congress.sessions.agenda import ADOPTED, NOT_ADOPTED, PENDING, agenda
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent
 from tuanxue.org.models import Role

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from tests.congress.test_ballots import Hall
-from tuanxue.congress import ballots, decisions
+from tuanxue.congress.polls import ballots, decisions
 from tuanxue.org.models import Role
 
 PUBLIC = {"poll.json", "ballots.csv", "result.json", "events.json", "digest.txt"}

@@ -11,8 +11,8 @@ from django.db import connection
 
 from tests.conftest import SchoolKit
 from tests.congress.test_ballots import Hall, recount_from_pack
-from tuanxue.congress import ballots, decisions, results
 from tuanxue.congress.models import Ballot, VoterMark
+from tuanxue.congress.polls import ballots, decisions, results
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.errors import DomainError
 

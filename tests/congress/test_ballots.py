@@ -9,8 +9,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from tuanxue.congress import auditpack, ballots, decisions, motions, polls, results
-from tuanxue.congress import recount as independent
 from tuanxue.congress.models import (
     Ballot,
     CongressSession,
@@ -21,6 +19,9 @@ from tuanxue.congress.models import (
     PollStatus,
     VoterMark,
 )
+from tuanxue.congress.polls import auditpack, ballots, decisions, motions, results
+from tuanxue.congress.polls import recount as independent
+from tuanxue.congress.polls import services as polls
 from tuanxue.core.errors import DomainError
 from tuanxue.org.models import Role
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from tests.congress.test_ballots import Hall
-from tuanxue.congress import ballots
+from tuanxue.congress.polls import ballots
 
 # delegate lookup, candidates (election), already voted?, savepoint, poll update, mark, ballot,
 # release

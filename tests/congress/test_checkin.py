@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 
 from tests.congress.test_delegates import TODAY, Congress
-from tuanxue.congress import checkin, sessions
+from tuanxue.congress.checkin import services as checkin
 from tuanxue.congress.models import SessionStatus
+from tuanxue.congress.sessions import services as sessions
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent
 from tuanxue.org.models import Title

@@ -23,7 +23,7 @@ from tuanxue.congress.models import (
     PollStatus,
     VoterMark,
 )
-from tuanxue.core.tokens import token_create
+from tuanxue.core.api.tokens import token_create
 
 API = "/api/v1"
 

@@ -11,9 +11,6 @@ import pytest
 from django.core.management import call_command
 
 from tuanxue.charter.models import Charter, CongressRecord
-from tuanxue.congress.agenda import ADOPTED, ELECTED, agenda, attendance, election_tally
-from tuanxue.congress.amendment import amendment_adopt, amendment_diff, motion_adopted
-from tuanxue.congress.install import congress_record_sync
 from tuanxue.congress.models import (
     Ballot,
     CongressSession,
@@ -23,9 +20,12 @@ from tuanxue.congress.models import (
     PollKind,
     VoterMark,
 )
+from tuanxue.congress.polls.amendment import amendment_adopt, amendment_diff, motion_adopted
+from tuanxue.congress.polls.install import congress_record_sync
+from tuanxue.congress.sessions.agenda import ADOPTED, ELECTED, agenda, attendance, election_tally
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.models import AuditEvent, School
-from tuanxue.org.demo import build_demo, remove_demo_school
+from tuanxue.demo.org import build_demo, remove_demo_school
 from tuanxue.org.models import BodyKind, Membership, Society, Student
 
 

@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tuanxue.congress import delegates as svc
-from tuanxue.congress import sessions
 from tuanxue.congress.models import DelegateStatus, SessionStatus
-from tuanxue.congress.quota import coverage
+from tuanxue.congress.sessions import delegates as svc
+from tuanxue.congress.sessions import services as sessions
+from tuanxue.congress.sessions.quota import coverage
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent
 from tuanxue.org import services

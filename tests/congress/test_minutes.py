@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 from docx import Document
 from pypdf import PdfReader
 
-from tuanxue.congress.minutes import minutes, minutes_narrative_save
-from tuanxue.congress.minutes_docs import minutes_docx, minutes_pdf
+from tuanxue.congress.minutes.documents import minutes_docx, minutes_pdf
+from tuanxue.congress.minutes.services import minutes, minutes_narrative_save
 from tuanxue.congress.models import (
     Ballot,
     BallotSource,
@@ -32,9 +32,9 @@ from tuanxue.core.models import AuditEvent
 from tuanxue.org.models import Role
 from tuanxue.urls import urlpatterns as root_urlpatterns
 
-# The lead includes ``tuanxue.congress.urls_minutes`` in the root URLconf; until then the page
+# The lead includes ``tuanxue.congress.minutes.urls`` in the root URLconf; until then the page
 # tests run against the root URLconf plus these patterns.
-urlpatterns = [*root_urlpatterns, path("", include("tuanxue.congress.urls_minutes"))]
+urlpatterns = [*root_urlpatterns, path("", include("tuanxue.congress.minutes.urls"))]
 URLS = pytest.mark.urls(__name__)
 
 
@@ -163,7 +163,12 @@ def test_minutes_pages(client, held, other_kit):
 
 def test_the_elected_presidium_takes_office_and_the_record_follows(held):
     from tuanxue.charter.models import CongressRecord
-    from tuanxue.congress.install import ALREADY, CREATED, congress_record_sync, presidium_install
+    from tuanxue.congress.polls.install import (
+        ALREADY,
+        CREATED,
+        congress_record_sync,
+        presidium_install,
+    )
     from tuanxue.org.models import Membership
 
     league = held.user("league", role=Role.SCHOOL_LEAGUE)

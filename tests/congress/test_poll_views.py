@@ -9,9 +9,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.congress.test_ballots import Hall
-from tuanxue.congress import ballots, decisions, results
-from tuanxue.congress import recount as independent
 from tuanxue.congress.models import Ballot, MotionKind, Poll, VoterMark
+from tuanxue.congress.polls import ballots, decisions, results
+from tuanxue.congress.polls import recount as independent
 from tuanxue.org.models import Role
 
 

@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 from django.core.management import call_command
 
-from tuanxue.congress.quota import college_quotas, quota_for
+from tuanxue.congress.sessions.quota import college_quotas, quota_for
 from tuanxue.org import services
 from tuanxue.org.models import Gender, Major, PoliticalStatus, Student
 

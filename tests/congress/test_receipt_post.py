@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from tests.congress.test_ballots import Hall
-from tuanxue.congress import ballots, decisions
+from tuanxue.congress.polls import ballots, decisions
 from tuanxue.org.models import Role
 
 

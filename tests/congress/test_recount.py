@@ -15,9 +15,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.congress.test_ballots import Hall
-from tuanxue.congress import auditpack, ballots, decisions, results
-from tuanxue.congress import recount as independent
 from tuanxue.congress.models import Poll
+from tuanxue.congress.polls import auditpack, ballots, decisions, results
+from tuanxue.congress.polls import recount as independent
 from tuanxue.org.models import Role
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "congress.md"
@@ -84,7 +84,7 @@ def runoff_round(kit):
     first = election_runoff(kit)
     runoff = Poll.objects.get(runoff_of=first)
     hall_users = [d.student.user for d in first.session.delegates.all()]
-    from tuanxue.congress import polls
+    from tuanxue.congress.polls import services as polls
 
     league = kit.user(role=Role.SCHOOL_LEAGUE)
     polls.poll_open(actor=league, poll=runoff)

@@ -9,8 +9,8 @@ import zipfile
 from django.db import connection, models
 
 from tests.congress.test_ballots import Hall
-from tuanxue.congress import auditpack, ballots, decisions
 from tuanxue.congress.models import Ballot, VoterMark
+from tuanxue.congress.polls import auditpack, ballots, decisions
 from tuanxue.core.models import AuditEvent
 
 

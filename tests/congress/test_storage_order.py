@@ -18,8 +18,8 @@ import pytest
 from django.db import connection
 
 from tests.congress.test_ballots import Hall
-from tuanxue.congress import ballots, decisions
 from tuanxue.congress.models import Ballot, VoterMark
+from tuanxue.congress.polls import ballots, decisions
 
 VOTERS = 40
 # P(a random permutation of 40 has more than 8 fixed points) ≈ 1.1e-6.
@@ -117,9 +117,9 @@ def test_old_row_versions_are_cleaned_after_a_real_commit(caplog):
     poll = hall.motion_poll()
     for i in range(6):
         ballots.ballot_cast(actor=hall.user(i), poll=poll, choice="yes")
-    with caplog.at_level("WARNING", logger="tuanxue.congress.secrecy"):
+    with caplog.at_level("WARNING", logger="tuanxue.congress.polls.secrecy"):
         decisions.poll_close(actor=hall.league, poll=poll)
-    assert not [r for r in caplog.records if r.name == "tuanxue.congress.secrecy"]
+    assert not [r for r in caplog.records if r.name == "tuanxue.congress.polls.secrecy"]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(

@@ -8,9 +8,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.congress.test_checkin import build_hall
-from tuanxue.congress import checkin, sessions
-from tuanxue.congress import delegates as svc
+from tuanxue.congress.checkin import services as checkin
 from tuanxue.congress.models import Delegate, DelegateStatus, Objection, SessionStatus
+from tuanxue.congress.sessions import delegates as svc
+from tuanxue.congress.sessions import services as sessions
 
 
 @pytest.fixture

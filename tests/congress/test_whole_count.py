@@ -12,8 +12,10 @@ from django.urls import reverse
 from tests.congress.test_ballots import Hall
 from tuanxue.charter.models import Charter
 from tuanxue.charter.rules import SEED_2020
-from tuanxue.congress import agenda, ballots, decisions, motions, polls, results
 from tuanxue.congress.models import MotionKind, Poll
+from tuanxue.congress.polls import ballots, decisions, motions, results
+from tuanxue.congress.polls import services as polls
+from tuanxue.congress.sessions import agenda
 from tuanxue.core.errors import DomainError
 from tuanxue.org.models import Membership, Role
 

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection, transaction
 
 from tuanxue.core.audit import audit_record, verify_chain
+from tuanxue.core.chain.sealer import seal_until_done
 from tuanxue.core.models import AuditEvent
-from tuanxue.core.sealer import seal_until_done
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_deleting_the_last_row_is_detected(sealed):
 
 
 def test_a_deleted_chain_row_is_detected_and_not_restarted(sealed):
-    from tuanxue.core.sealer import ChainHeadMissing
+    from tuanxue.core.chain.sealer import ChainHeadMissing
 
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditchain WHERE school_id = %s", [sealed.school.pk])

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tuanxue.core import checkpoints
+from tuanxue.core.chain import checkpoints
 from tuanxue.org.models import Role
 
 

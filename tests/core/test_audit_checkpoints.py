@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from tuanxue.core import checkpoints
 from tuanxue.core.audit import GENESIS, audit_record, digest_of, verify_chain
+from tuanxue.core.chain import checkpoints
+from tuanxue.core.chain.sealer import seal_until_done
 from tuanxue.core.models import AuditChain, AuditEvent
-from tuanxue.core.sealer import seal_until_done
 
 
 @pytest.fixture
@@ -150,7 +150,7 @@ def _raw_events(school):
 
 
 def test_people_leaving_never_rewrites_history(kit, tmp_path):
-    from tuanxue.core.tokens import token_create
+    from tuanxue.core.api.tokens import token_create
 
     user = kit.user("leaver", student=True)
     student = user.student

@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from tuanxue.core import sealer
+from tuanxue.core.chain import sealer
 
 
 def _start(env_changes: dict) -> subprocess.CompletedProcess:

@@ -12,8 +12,8 @@ from django.db import connection, transaction
 
 from tests.conftest import SchoolKit
 from tuanxue.core.audit import verify_chain
+from tuanxue.core.chain.sealer import seal_until_done
 from tuanxue.core.models import AuditEvent
-from tuanxue.core.sealer import seal_until_done
 from tuanxue.org import services
 
 pytestmark = [

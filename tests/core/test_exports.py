@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from tests.conftest import SchoolKit
 from tests.congress.test_ballots import Hall
-from tuanxue.charter import documents
 from tuanxue.charter.assessment import assess
-from tuanxue.congress import ballots, decisions
-from tuanxue.core.exports import csv_cell, csv_writer, is_risky, xlsx_append
+from tuanxue.charter.documents import build as documents
+from tuanxue.congress.polls import ballots, decisions
+from tuanxue.core.documents.exports import csv_cell, csv_writer, is_risky, xlsx_append
 from tuanxue.ledger.export import assessment_workbook
 from tuanxue.org.models import Student
 

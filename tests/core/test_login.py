@@ -52,7 +52,7 @@ def test_account_page_creates_and_revokes_tokens(client, account):
 
 
 def test_tokens_of_others_cannot_be_revoked(client, kit, account, django_user_model):
-    from tuanxue.core.tokens import token_create
+    from tuanxue.core.api.tokens import token_create
 
     other = django_user_model.objects.create_user("li", password="x")
     kit.student(user=other)

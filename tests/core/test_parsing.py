@@ -16,7 +16,7 @@ def test_is_number_limits_length():
 
 
 def test_odd_digits_in_forms_give_a_message_not_an_error(client, db):
-    from tuanxue.org.demo import build_demo
+    from tuanxue.demo.org import build_demo
     from tuanxue.org.models import Role, RoleGrant
 
     build_demo()

@@ -8,8 +8,8 @@ from django.contrib.auth import authenticate
 from django.test import RequestFactory
 from django.urls import reverse
 
-from tuanxue.core import throttle
 from tuanxue.core.models import LoginFailure
+from tuanxue.core.security import throttle
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from django.utils import timezone
 from tests.org.test_import_views import upload
 from tests.org.test_imports import STUDENT_HEADERS, counts, student_rows, write_xlsx
 from tuanxue.core.models import AuditEvent, Notification
-from tuanxue.org import background
-from tuanxue.org.background import JobKind, Reporter, job_recover, job_start, job_state, register
 from tuanxue.org.imports.jobs import import_job_confirm_later, import_job_queue
+from tuanxue.org.jobs import services as background
+from tuanxue.org.jobs.services import JobKind, Reporter, job_recover, job_start, job_state, register
 from tuanxue.org.models import BackgroundJob, ImportJob, ImportStatus, JobStatus, Role, Student
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

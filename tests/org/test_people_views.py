@@ -384,7 +384,7 @@ def test_password_page_needs_a_login_and_is_open_to_everyone_logged_in(client, k
 
 
 def test_api_with_a_token_is_not_held_back(client, kit):
-    from tuanxue.core import tokens
+    from tuanxue.core.api import tokens
 
     kit.student()
     result = accounts.accounts_create(actor=None, school=kit.school, people="students")
@@ -435,7 +435,7 @@ def test_staff_import_on_the_upload_page(client, kit, settings, tmp_path):
     job = ImportJob.objects.get()
     assert response.status_code == 302 and job.status == ImportStatus.PREVIEWED
     detail = client.get(reverse("org:import_detail", args=[kit.school.code, job.pk]))
-    from tuanxue.org.views_imports import COUNT_LABELS
+    from tuanxue.org.imports.views import COUNT_LABELS
 
     keys = ("staff_created", "staff_updated", "staff_unchanged")
     assert detail.context["counts"] == [

@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AcademicYear, AuditEvent, Semester
-from tuanxue.org import rotation, services
+from tuanxue.org import services
 from tuanxue.org.access import build_viewer
 from tuanxue.org.models import EndReason, Role, RotationSlot, Title
+from tuanxue.org.rotation import services as rotation
 from tuanxue.org.selectors import union_structure
 
 # -- the fairness property, on the pure schedule ---------------------------------------------

@@ -12,10 +12,10 @@ import pytest
 from django.core.management import call_command
 
 from tuanxue.core.models import School
+from tuanxue.demo.org import build_demo
 from tuanxue.ledger.models import Certification, CreditEntry
-from tuanxue.org.demo import build_demo
 from tuanxue.org.models import PRESIDIUM_TITLES
-from tuanxue.review import effects, study
+from tuanxue.review import effects
 from tuanxue.review.models import (
     DisciplineRecord,
     PanelKind,
@@ -25,6 +25,7 @@ from tuanxue.review.models import (
     StudySession,
     UnionMeeting,
 )
+from tuanxue.review.records import study
 
 pytestmark = pytest.mark.django_db
 

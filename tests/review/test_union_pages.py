@@ -10,7 +10,6 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tuanxue.review import discipline, study
 from tuanxue.review.models import (
     DisciplineRecord,
     RemovalProposal,
@@ -18,6 +17,7 @@ from tuanxue.review.models import (
     StudyKind,
     UnionMeeting,
 )
+from tuanxue.review.records import discipline, study
 from tuanxue.selection.eligibility import eligibility
 
 pytestmark = pytest.mark.django_db
@@ -237,7 +237,8 @@ def test_study_attendance_through_the_activity_qr_check_in(rk):
     from django.utils import timezone
 
     from tests.ledger import factories as f
-    from tuanxue.activities import attendance, qr
+    from tuanxue.activities import qr
+    from tuanxue.activities.attendance import services as attendance
     from tuanxue.activities.models import CheckMethod
 
     now = timezone.now().replace(microsecond=0)

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tuanxue.org.models import Role, Title
-from tuanxue.selection import rounds
+from tuanxue.selection.rounds import services as rounds
 
 
 @pytest.fixture

@@ -11,11 +11,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tuanxue.core.tokens import token_create
+from tuanxue.core.api.tokens import token_create
 from tuanxue.org import services as org_services
 from tuanxue.org.models import Major, PoliticalStatus, Role
-from tuanxue.selection import rounds, services
+from tuanxue.selection import services
 from tuanxue.selection.models import ApplicationStatus, StepAction
+from tuanxue.selection.rounds import services as rounds
 
 API = "/api/v1"
 STATEMENT = "我希望为同学服务，积累工作经验。"

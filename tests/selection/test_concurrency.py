@@ -10,8 +10,9 @@ from django.utils import timezone
 from tests.conftest import SchoolKit
 from tuanxue.core.errors import DomainError
 from tuanxue.org.models import Role, Title
-from tuanxue.selection import rounds, services
+from tuanxue.selection import services
 from tuanxue.selection.models import StepAction
+from tuanxue.selection.rounds import services as rounds
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,10 +11,10 @@ from django.core.management import call_command
 
 from tuanxue.charter.assessment import assess
 from tuanxue.core.models import AuditEvent, Notification, School
+from tuanxue.demo.org import build_demo, remove_demo_school
 from tuanxue.org.access import build_viewer
-from tuanxue.org.demo import build_demo, remove_demo_school
 from tuanxue.org.models import Membership, Role
-from tuanxue.selection import rounds, services
+from tuanxue.selection import services
 from tuanxue.selection.access import acting_roles
 from tuanxue.selection.chains import chain_steps
 from tuanxue.selection.eligibility import eligibility
@@ -26,6 +26,7 @@ from tuanxue.selection.models import (
     RoundStatus,
     StepAction,
 )
+from tuanxue.selection.rounds import services as rounds
 
 OFFICE_LOGINS = ["xytw", "xydzz", "xuegong", "tuanwei", "dangwei", "xuelian"]
 

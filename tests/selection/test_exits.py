@@ -21,8 +21,8 @@ from tuanxue.org.models import (
     Role,
     Title,
 )
-from tuanxue.selection import exits
 from tuanxue.selection.eligibility import eligibility
+from tuanxue.selection.exits import services as exits
 from tuanxue.selection.models import ExitRequestStatus, ResignationRequest
 
 

@@ -123,7 +123,7 @@ def test_student_sees_open_rounds_without_manage_links(client, applicant):
 def test_open_and_past_rounds_are_separated(client, applicant):
     kit = applicant
     now = timezone.now()
-    from tuanxue.selection import rounds
+    from tuanxue.selection.rounds import services as rounds
 
     old = rounds.round_open(
         actor=kit.offices[Role.SCHOOL_LEAGUE],
@@ -401,7 +401,7 @@ def test_an_ineligible_student_sees_why_and_cannot_apply(client, open_round):
 
 def test_a_closed_round_takes_no_application(client, applicant):
     kit = applicant
-    from tuanxue.selection import rounds
+    from tuanxue.selection.rounds import services as rounds
 
     rounds.round_close(actor=kit.offices[Role.SCHOOL_LEAGUE], rnd=kit.round)
     client.force_login(kit.applicant_user)

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tuanxue.org.models import Role, StaffPerson, Title
-from tuanxue.voice import setup
 from tuanxue.voice.models import Category, DepartmentKind
+from tuanxue.voice.setup import services as setup
 
 
 @pytest.fixture(autouse=True)

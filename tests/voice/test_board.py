@@ -11,10 +11,10 @@ import pytest
 from django.urls import reverse
 
 from tests.voice.test_services import answer, submit
-from tuanxue.core.tokens import token_create
+from tuanxue.core.api.tokens import token_create
 from tuanxue.voice import moderation, services
+from tuanxue.voice.board.stats import board_stats
 from tuanxue.voice.models import Closure, Demand, DemandStatus, VoicePolicy
-from tuanxue.voice.stats import board_stats
 
 
 @pytest.fixture

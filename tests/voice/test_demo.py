@@ -12,9 +12,9 @@ from django.core.management import call_command
 
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.models import School
-from tuanxue.org.demo import build_demo, remove_demo_school
+from tuanxue.demo.org import build_demo, remove_demo_school
+from tuanxue.voice.board.stats import board_stats
 from tuanxue.voice.models import Channel, Demand, DemandStatus, ReceptionDay
-from tuanxue.voice.stats import board_stats
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ from tuanxue.core.audit import verify_chain
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent
 from tuanxue.voice import services
+from tuanxue.voice.deadlines.tick import voice_tick
 from tuanxue.voice.models import Closure, Demand, DemandStatus, VoicePolicy
-from tuanxue.voice.tick import voice_tick
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,6 +14,7 @@ from PIL import Image
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent, Notification
 from tuanxue.voice import moderation, services
+from tuanxue.voice.deadlines.workdays import add_working_days
 from tuanxue.voice.models import (
     AbuseStatus,
     Channel,
@@ -24,7 +25,6 @@ from tuanxue.voice.models import (
     Supporter,
     VoicePolicy,
 )
-from tuanxue.voice.workdays import add_working_days
 
 TEXT = "图书馆晚上十点就闭馆，考试周希望延长开放时间到十一点。"
 

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from tuanxue.voice import setup
+from tuanxue.voice.deadlines.workdays import add_working_days, working_days_between
 from tuanxue.voice.models import DayKind
-from tuanxue.voice.workdays import add_working_days, working_days_between
+from tuanxue.voice.setup import services as setup
 
 
 @pytest.fixture

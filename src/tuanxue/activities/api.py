@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from tuanxue.activities import signup as services
 from tuanxue.activities.api_schemas import (
     PingOut,
     ProjectOut,
@@ -24,19 +23,20 @@ from tuanxue.activities.api_schemas import (
     SignupOut,
 )
 from tuanxue.activities.models import ActivityStatus, Signup, VolunteerProject
-from tuanxue.activities.signup_access import (
+from tuanxue.activities.volunteer import signup as services
+from tuanxue.activities.volunteer.access import (
     PROJECT_RELATED,
     get_signup_for_viewer,
     may_see_project,
 )
-from tuanxue.core.api_errors import ErrorOut
-from tuanxue.core.api_types import PathId
+from tuanxue.core.api.errors import ErrorOut
+from tuanxue.core.api.types import PathId
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer, build_viewer
 
 router = Router(tags=["volunteering"])
 
-# A refused sign-up (``DomainError``) is answered by ``tuanxue.core.api_errors``: its codes
+# A refused sign-up (``DomainError``) is answered by ``tuanxue.core.api.errors``: its codes
 # ``closed``, ``duplicate``, ``overlap``, ``not_eligible`` and ``full`` are 409; 400, 401, 403,
 # 404 and 422 are documented on every operation that can answer them.
 

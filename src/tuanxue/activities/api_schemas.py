@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from tuanxue.core.api_types import Id
+from tuanxue.core.api.types import Id
 
 
 class SignupIn(Schema):

@@ -8,7 +8,7 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities and volunteers")
 
     def ready(self):
-        from tuanxue.activities.demo_volunteer import build_demo_step
-        from tuanxue.org import demo
+        from tuanxue.demo import org as demo
+        from tuanxue.demo.volunteer import build_demo_step
 
         demo.register_step("after", build_demo_step)

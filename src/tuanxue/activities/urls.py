@@ -1,6 +1,7 @@
 from django.urls import path
 
-from tuanxue.activities import views, views_proposals
+from tuanxue.activities import views
+from tuanxue.activities.proposals import views as views_proposals
 
 app_name = "activities"
 

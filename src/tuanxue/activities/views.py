@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuanxue.activities import proposals, selectors, services
+from tuanxue.activities import selectors, services
 from tuanxue.activities.forms import (
     ActivityForm,
     CancelForm,
@@ -27,6 +27,7 @@ from tuanxue.activities.forms import (
     activity_initial,
 )
 from tuanxue.activities.models import ActivityStatus, FilingDecision
+from tuanxue.activities.proposals import services as proposals
 from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_form
 from tuanxue.org.access import get_school_for_viewer, viewer_for

@@ -8,10 +8,11 @@ class CharterConfig(AppConfig):
     verbose_name = _("Charter and compliance")
 
     def ready(self):
-        from tuanxue.charter import demo as charter_demo
         from tuanxue.charter.enforcement import CharterPolicy
         from tuanxue.charter.records.views_setup import home_panel
-        from tuanxue.org import demo, home_panels, policy
+        from tuanxue.demo import charter as charter_demo
+        from tuanxue.demo import org as demo
+        from tuanxue.org import home_panels, policy
 
         policy.register(CharterPolicy())
         home_panels.register(home_panel)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuanxue.charter.documents_outline import SECTIONS
+from tuanxue.charter.documents.outline import SECTIONS
 
 NARRATIVE_MAX = 20000
 

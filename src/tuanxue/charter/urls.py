@@ -1,6 +1,7 @@
 from django.urls import path
 
-from tuanxue.charter import views, views_versions
+from tuanxue.charter import views
+from tuanxue.charter.versions import views as views_versions
 
 app_name = "charter"
 

@@ -16,11 +16,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from tuanxue.charter import documents
 from tuanxue.charter.assessment import PASS, Report, assess, build_context
 from tuanxue.charter.compliance import union_rules
-from tuanxue.charter.documents_outline import SECTIONS, evidence_labels
-from tuanxue.charter.documents_text import items_by_check
+from tuanxue.charter.documents import build as documents
+from tuanxue.charter.documents.outline import SECTIONS, evidence_labels
+from tuanxue.charter.documents.text import items_by_check
 from tuanxue.charter.forms import AssessmentForm, field_name
 from tuanxue.charter.measures import describe
 from tuanxue.charter.models import Assessment

@@ -12,7 +12,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from tuanxue.congress.agenda import attendance, election_tally, motion_tally
 from tuanxue.congress.api_schemas import (
     BallotIn,
     BallotMarks,
@@ -23,7 +22,6 @@ from tuanxue.congress.api_schemas import (
     SessionDetailOut,
     SessionOut,
 )
-from tuanxue.congress.ballots import ballot_cast
 from tuanxue.congress.models import (
     CongressSession,
     Delegate,
@@ -33,16 +31,18 @@ from tuanxue.congress.models import (
     PollKind,
     PollStatus,
 )
-from tuanxue.congress.results import count_complete
-from tuanxue.core.api_errors import ErrorOut
-from tuanxue.core.api_types import PathId, PathText
+from tuanxue.congress.polls.ballots import ballot_cast
+from tuanxue.congress.polls.results import count_complete
+from tuanxue.congress.sessions.agenda import attendance, election_tally, motion_tally
+from tuanxue.core.api.errors import ErrorOut
+from tuanxue.core.api.types import PathId, PathText
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer, build_viewer, get_school_for_viewer
 
 router = Router(tags=["congress"])
 
 # ``ballots.ballot_cast`` refusals, as the API names them: the poll's state or the voter's is a
-# 409 (``tuanxue.core.api_errors`` maps the codes to statuses); not being a delegate is a 403.
+# 409 (``tuanxue.core.api.errors`` maps the codes to statuses); not being a delegate is a 403.
 BALLOT_CODES = {"not_open": "closed", "forbidden": "not_a_delegate"}
 
 

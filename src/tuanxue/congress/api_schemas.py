@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from tuanxue.core.api_types import Id, Text
+from tuanxue.core.api.types import Id, Text
 from tuanxue.org.api_schemas import ChoiceOut, NamedRef
 
 

@@ -8,7 +8,7 @@ class CongressConfig(AppConfig):
     verbose_name = _("Student congress")
 
     def ready(self):
-        from tuanxue.congress import demo as congress_demo
-        from tuanxue.org import demo
+        from tuanxue.demo import congress as congress_demo
+        from tuanxue.demo import org as demo
 
         demo.register_step("after", congress_demo.build)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from tuanxue.congress import views, views_checkin
+from tuanxue.congress import views
+from tuanxue.congress.checkin import views as views_checkin
 
 app_name = "congress"
 

@@ -17,8 +17,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuanxue.congress import delegates as delegate_services
-from tuanxue.congress import sessions as session_services
 from tuanxue.congress.forms import (
     AnswerForm,
     NominateForm,
@@ -35,7 +33,9 @@ from tuanxue.congress.models import (
     Objection,
     SessionStatus,
 )
-from tuanxue.congress.quota import coverage
+from tuanxue.congress.sessions import delegates as delegate_services
+from tuanxue.congress.sessions import services as session_services
+from tuanxue.congress.sessions.quota import coverage
 from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_form
 from tuanxue.org.access import get_school_for_viewer

@@ -2,7 +2,7 @@
 
 ``audit_record`` must be called inside the transaction that makes the change, so the change and
 its event commit or roll back together. It takes no lock: the event is inserted without a place
-in the chain, and after commit the sealer (``tuanxue.core.sealer``) chains the school's new
+in the chain, and after commit the sealer (``tuanxue.core.chain.sealer``) chains the school's new
 events in batches, under a try-lock nobody waits for. See docs/audit.md.
 """
 
@@ -20,8 +20,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuanxue.core import sealer
-from tuanxue.core.auditdigest import GENESIS, audit_key, digest_of
+from tuanxue.core.chain import sealer
+from tuanxue.core.chain.digest import GENESIS, audit_key, digest_of
 from tuanxue.core.models import AuditChain, AuditEvent, School
 
 
@@ -89,7 +89,7 @@ def verify_chain(
     now=None,
 ) -> list[ChainProblem]:
     """Walk one school's chain; return every break found, first event first (empty when
-    intact). ``checkpoints`` (see ``tuanxue.core.checkpoints``) must each still be extended
+    intact). ``checkpoints`` (see ``tuanxue.core.chain.checkpoints``) must each still be extended
     by the log; events unsealed for longer than ``unsealed_bound`` seconds are reported."""
     key = audit_key()
     now = now or timezone.now()

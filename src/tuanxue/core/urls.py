@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tuanxue.core import cas, views
+from tuanxue.core import views
+from tuanxue.core.security import cas
 
 app_name = "core"
 

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tuanxue.core import cas, throttle, tokens
+from tuanxue.core.api import tokens
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import ApiToken, Notification
+from tuanxue.core.security import cas, throttle
 
 
 class ThrottledLoginForm(auth_views.AuthenticationForm):

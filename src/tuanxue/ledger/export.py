@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from tuanxue.core.exports import xlsx_append
+from tuanxue.core.documents.exports import xlsx_append
 from tuanxue.ledger.selectors import ZERO, assessment_rows
 
 CATEGORY_ZH = {

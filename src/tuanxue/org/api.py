@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404
 from ninja import Query, Router
 
-from tuanxue.core.api_types import MAX_ID, IsoDate, PathId, PathText
+from tuanxue.core.api.types import MAX_ID, IsoDate, PathId, PathText
 from tuanxue.core.models import School
 from tuanxue.org import selectors
 from tuanxue.org.access import (
@@ -39,7 +39,7 @@ PAGE_SIZE = 50
 router = Router(tags=["organisation"])
 
 # 400, 401, 403, 404 and 422 (one shape, ``ErrorOut``) are added to every operation that can
-# answer them by ``tuanxue.core.api_errors.TuanxueAPI``.
+# answer them by ``tuanxue.core.api.errors.TuanxueAPI``.
 
 PAGE_QUERY = Query(1, ge=1, description="Page number, from 1; 50 items a page.")
 ON_QUERY = Query(None, description="The day the figures are for (YYYY-MM-DD); default today.")

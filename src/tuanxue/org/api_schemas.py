@@ -6,7 +6,7 @@ import datetime as dt
 
 from ninja import Schema
 
-from tuanxue.core.api_errors import ErrorOut
+from tuanxue.core.api.errors import ErrorOut
 
 __all__ = ["ErrorOut"]  # the API's one error shape, imported from here by older modules
 

@@ -10,7 +10,7 @@ class OrgConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from tuanxue.core.cas import register_campus_lookup
+        from tuanxue.core.security.cas import register_campus_lookup
         from tuanxue.core.tenancy import register_school_of
         from tuanxue.org.access import build_viewer, user_for_campus_id
         from tuanxue.org.people.middleware import remember_on_login

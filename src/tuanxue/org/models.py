@@ -500,4 +500,4 @@ class AccountState(models.Model):
         return f"{self.user} {self.reason}"
 
 
-from tuanxue.org.models_jobs import BackgroundJob, JobStatus  # noqa: E402, F401
+from tuanxue.org.jobs.models import BackgroundJob, JobStatus  # noqa: E402, F401

@@ -1,6 +1,9 @@
 from django.urls import include, path
 
-from tuanxue.org import views, views_audit, views_manage, views_rotation
+from tuanxue.org import views
+from tuanxue.org.audit import views as views_audit
+from tuanxue.org.rotation import views as views_rotation
+from tuanxue.org.structure import views as views_manage
 
 app_name = "org"
 
@@ -44,6 +47,6 @@ urlpatterns = [
         views_audit.object_history,
         name="history",
     ),
-    path("s/<slug:school>/imports/", include("tuanxue.org.urls_imports")),
-    path("jobs/", include("tuanxue.org.urls_jobs")),
+    path("s/<slug:school>/imports/", include("tuanxue.org.imports.urls")),
+    path("jobs/", include("tuanxue.org.jobs.urls")),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tuanxue.org.access import Viewer
 from tuanxue.org.models import HEAD_TITLES, PRESIDIUM_TITLES, Union
-from tuanxue.org.rotation import is_league_committee
+from tuanxue.org.rotation.services import is_league_committee
 
 
 def may_manage(viewer: Viewer, union: Union) -> bool:

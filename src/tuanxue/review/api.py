@@ -16,8 +16,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from tuanxue.core.api_errors import ErrorOut
-from tuanxue.core.api_types import Id, PathId, PathText, Text
+from tuanxue.core.api.errors import ErrorOut
+from tuanxue.core.api.types import Id, PathId, PathText, Text
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer, build_viewer, get_school_for_viewer
 from tuanxue.review import selectors, services

@@ -9,9 +9,9 @@ class ReviewConfig(AppConfig):
 
     def ready(self):
         from tuanxue.charter import assessment, compliance
-        from tuanxue.org import demo
+        from tuanxue.demo import org as demo
+        from tuanxue.demo import review as review_demo
         from tuanxue.review import checks
-        from tuanxue.review import demo as review_demo
         from tuanxue.selection import eligibility
 
         eligibility.register_check(checks.sanction_reasons)

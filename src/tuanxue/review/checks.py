@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tuanxue.review.discipline import sanctions_in_force
 from tuanxue.review.models import PanelKind, ReviewSession, ReviewStatus
+from tuanxue.review.records.discipline import sanctions_in_force
 
 
 def sanction_reasons(students, day, rules) -> dict[int, str]:

@@ -19,7 +19,7 @@ from tuanxue.ledger import services as ledger
 from tuanxue.ledger.models import CreditCategory, CreditEntry, CreditUnit
 from tuanxue.org.access import build_viewer
 from tuanxue.org.models import Membership, Role
-from tuanxue.org.rotation import is_league_committee
+from tuanxue.org.rotation.services import is_league_committee
 from tuanxue.review.models import (
     DIMENSIONS,
     DisciplineRecord,
@@ -170,7 +170,7 @@ def proposal_decide(
 ) -> RemovalProposal:
     """The League committee decides: remove through the exits flow (the review or the sanction
     as its basis), or keep the member, saying why."""
-    from tuanxue.selection import exits
+    from tuanxue.selection.exits import services as exits
 
     comment = comment.strip()
     if not comment:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from tuanxue.review import views, views_union
+from tuanxue.review import views
+from tuanxue.review.union import views as views_union
 
 app_name = "review"
 

@@ -17,12 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from tuanxue.core.api_errors import ErrorOut
-from tuanxue.core.api_types import IsoDate, PathId, PathText
+from tuanxue.core.api.errors import ErrorOut
+from tuanxue.core.api.types import IsoDate, PathId, PathText
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer, build_viewer, get_school_for_viewer
 from tuanxue.org.models import BodyKind, Role, Student
-from tuanxue.selection import rounds as round_services
 from tuanxue.selection import services
 from tuanxue.selection.access import may_run_rounds
 from tuanxue.selection.api_schemas import (
@@ -44,7 +43,8 @@ from tuanxue.selection.models import (
     Seat,
     StepScope,
 )
-from tuanxue.selection.views_common import (
+from tuanxue.selection.rounds import services as round_services
+from tuanxue.selection.selectors import (
     APPLICATION_RELATED,
     ApplicationAccess,
     application_access,
@@ -62,7 +62,7 @@ router = Router(tags=["recruitment"])
 
 # A refusal by a service (``DomainError``) becomes 403 for a missing right, 409 for a state
 # that does not allow it (closed round, duplicate, ineligible, stale form), 422 for bad input:
-# ``tuanxue.core.api_errors`` answers it and documents 400/401/403/404/422 on every operation.
+# ``tuanxue.core.api.errors`` answers it and documents 400/401/403/404/422 on every operation.
 WRITE_ERRORS = {409: ErrorOut}
 
 PAGE_QUERY = Query(1, ge=1, description="Page number, from 1; 50 items a page.")

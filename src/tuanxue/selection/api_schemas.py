@@ -8,7 +8,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ValidationInfo, field_validator
 
-from tuanxue.core.api_types import NON_BLANK_PATTERN, Id, Text
+from tuanxue.core.api.types import NON_BLANK_PATTERN, Id, Text
 from tuanxue.org.api_schemas import ChoiceOut, NamedRef, StudentRef
 
 MIN_STATEMENT = 10

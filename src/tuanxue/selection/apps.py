@@ -8,7 +8,7 @@ class SelectionConfig(AppConfig):
     verbose_name = _("Cadre selection")
 
     def ready(self):
-        from tuanxue.org import demo
-        from tuanxue.selection import demo as selection_demo
+        from tuanxue.demo import org as demo
+        from tuanxue.demo import selection as selection_demo
 
         demo.register_step("after", selection_demo.build)

@@ -19,7 +19,7 @@ from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer
 from tuanxue.org.models import Department, Membership
-from tuanxue.org.rotation import is_league_committee
+from tuanxue.org.rotation.services import is_league_committee
 from tuanxue.selection.models import HandoverNote
 
 WRITE_AFTER_END_DAYS = 60

@@ -17,7 +17,6 @@ from tuanxue.core.notify import notify
 from tuanxue.org import services as org_services
 from tuanxue.org.access import build_viewer
 from tuanxue.org.models import Role, Student
-from tuanxue.selection import rounds
 from tuanxue.selection.access import acting_roles, approvers
 from tuanxue.selection.chains import chain_steps
 from tuanxue.selection.eligibility import eligibility
@@ -32,6 +31,7 @@ from tuanxue.selection.models import (
     Seat,
     StepAction,
 )
+from tuanxue.selection.rounds import services as rounds
 
 STEP_ACTIONS = {
     Decision.APPROVE: "selection.step.approved",

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from tuanxue.selection import views, views_rounds
+from tuanxue.selection import views
+from tuanxue.selection.rounds import views as views_rounds
 
 app_name = "selection"
 

@@ -14,7 +14,6 @@ from tuanxue.core.forms import refuse_form
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.models import Role
 from tuanxue.org.views import login_required_page
-from tuanxue.selection import rounds as round_services
 from tuanxue.selection import services
 from tuanxue.selection.eligibility import eligibility
 from tuanxue.selection.forms import (
@@ -24,7 +23,8 @@ from tuanxue.selection.forms import (
     ResubmitForm,
 )
 from tuanxue.selection.models import OPEN_APPLICATION, Application, ApplicationStatus, RoundStatus
-from tuanxue.selection.views_common import (
+from tuanxue.selection.rounds import services as round_services
+from tuanxue.selection.selectors import (
     chains_for,
     get_application_for_viewer,
     get_round_for_viewer,

@@ -15,15 +15,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from tuanxue.core.api_errors import ErrorOut
-from tuanxue.core.api_types import PathId, PathText, Text
+from tuanxue.core.api.errors import ErrorOut
+from tuanxue.core.api.types import PathId, PathText, Text
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
 from tuanxue.org.access import build_viewer
 from tuanxue.voice import selectors, services
 from tuanxue.voice.access import VoiceRights, get_demand_for_rights, rights_for
+from tuanxue.voice.board.stats import board_stats
 from tuanxue.voice.models import Category, Closure, Demand
-from tuanxue.voice.stats import board_stats
 
 router = Router(tags=["student voice"])
 

@@ -8,7 +8,7 @@ class VoiceConfig(AppConfig):
     verbose_name = _("Student voice")
 
     def ready(self):
-        from tuanxue.org import demo
-        from tuanxue.voice.demo import build_demo_step
+        from tuanxue.demo import org as demo
+        from tuanxue.demo.voice import build_demo_step
 
         demo.register_step("after", build_demo_step)

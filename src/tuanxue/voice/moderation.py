@@ -29,7 +29,7 @@ from tuanxue.voice.models import (
     IdentityReveal,
     StepKind,
 )
-from tuanxue.voice.setup import forbidden
+from tuanxue.voice.setup.services import forbidden
 
 
 def identity_reveal(*, actor, demand: Demand, reason: str) -> Student:

@@ -38,6 +38,7 @@ from tuanxue.voice.common import (
     step_add,
     student_users,
 )
+from tuanxue.voice.deadlines.workdays import add_working_days
 from tuanxue.voice.models import (
     AnsweringDepartment,
     Category,
@@ -51,8 +52,7 @@ from tuanxue.voice.models import (
     Supporter,
 )
 from tuanxue.voice.photos import clean_photos, save_photos
-from tuanxue.voice.setup import forbidden, policy_for
-from tuanxue.voice.workdays import add_working_days
+from tuanxue.voice.setup.services import forbidden, policy_for
 
 
 def _route(school: School, category: Category, department: AnsweringDepartment | None):

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from tuanxue.voice import views, views_public, views_settings
+from tuanxue.voice import views
+from tuanxue.voice.board import views as views_public
+from tuanxue.voice.setup import views as views_settings
 
 app_name = "voice"
 

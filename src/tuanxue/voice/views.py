@@ -21,7 +21,7 @@ from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.views import login_required_page
-from tuanxue.voice import moderation, selectors, services, setup
+from tuanxue.voice import moderation, selectors, services
 from tuanxue.voice.access import (
     departments_of,
     get_demand_for_rights,
@@ -42,6 +42,7 @@ from tuanxue.voice.forms import (
 )
 from tuanxue.voice.models import AbuseReport, Demand, DemandStatus
 from tuanxue.voice.services import may_reopen
+from tuanxue.voice.setup import services as setup
 
 
 def _rights(request, school: str):

@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
-from tuanxue.org.background import job_start
 from tuanxue.org.imports import memberships, records, staff, students
 from tuanxue.org.imports.common import ImportRefused, Plan, Progress, RowError, sort_errors
 from tuanxue.org.imports.reading import read_table
+from tuanxue.org.jobs.services import job_start
 from tuanxue.org.models import BackgroundJob, ImportJob, ImportKind, ImportStatus
 
 # The background job kinds (registered in ``tuanxue.org.imports.tasks``).

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuanxue.org.access import get_school_for_viewer
-from tuanxue.org.background import JobKind, register
 from tuanxue.org.imports.jobs import CHECK_JOB, WRITE_JOB, run_check_job, run_write_job
+from tuanxue.org.jobs.services import JobKind, register
 from tuanxue.org.models import BackgroundJob, ImportJob
 
 STAGES = {

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             day = parse_date(options["date"])
         report = assess(school, day)
         if options["docx"] or options["pdf"]:
-            from tuanxue.charter import documents
+            from tuanxue.charter.documents import build as documents
 
             if options["docx"]:
                 documents.write_docx(report, options["docx"])

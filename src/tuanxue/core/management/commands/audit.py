@@ -14,8 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from tuanxue.core import checkpoints, sealer
 from tuanxue.core.audit import verify_chain
+from tuanxue.core.chain import checkpoints, sealer
 from tuanxue.core.models import AuditEvent, School
 
 

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from tuanxue.core.api.tokens import token_create, token_revoke
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import ApiToken
-from tuanxue.core.tokens import token_create, token_revoke
 
 
 class Command(BaseCommand):

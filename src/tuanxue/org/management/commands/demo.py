@@ -8,7 +8,7 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 
 from tuanxue.core.errors import DomainError
-from tuanxue.org.demo import build_demo
+from tuanxue.demo.org import build_demo
 
 
 def _width(text: str) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from tuanxue.org.background import jobs_recover_all
+from tuanxue.org.jobs.services import jobs_recover_all
 from tuanxue.org.models import BackgroundJob, JobStatus
 
 

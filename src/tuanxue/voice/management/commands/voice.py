@@ -10,7 +10,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tuanxue.voice.tick import voice_tick
+from tuanxue.voice.deadlines.tick import voice_tick
 
 
 class Command(BaseCommand):

@@ -1,8 +1,0 @@
-from django.urls import path
-
-from tuanxue.org import views_jobs
-
-urlpatterns = [
-    path("<int:job_id>/", views_jobs.job_detail, name="job_detail"),
-    path("<int:job_id>/progress/", views_jobs.job_progress, name="job_progress"),
-]
