@@ -32,21 +32,13 @@ from tuanxue.activities.volunteer.access import (
 from tuanxue.core.api.errors import ErrorOut
 from tuanxue.core.api.types import PathId
 from tuanxue.core.errors import DomainError
-from tuanxue.org.access import Viewer, build_viewer
+from tuanxue.org.access import api_viewer, student_of
 
 router = Router(tags=["volunteering"])
 
 # A refused sign-up (``DomainError``) is answered by ``tuanxue.core.api.errors``: its codes
 # ``closed``, ``duplicate``, ``overlap``, ``not_eligible`` and ``full`` are 409; 400, 401, 403,
 # 404 and 422 are documented on every operation that can answer them.
-
-
-def _viewer(request) -> Viewer:
-    viewer = getattr(request, "_api_viewer", None)
-    if viewer is None:
-        viewer = build_viewer(request.auth)
-        request._api_viewer = viewer
-    return viewer
 
 
 def _visible_project(request, project_id: PathId) -> VolunteerProject:
@@ -57,10 +49,10 @@ def _visible_project(request, project_id: PathId) -> VolunteerProject:
     )
     if project is None:
         raise Http404
-    student = services.own_student(request.auth, project.school)
+    student = student_of(request.auth, project.school)
     if student is not None and project.activity.status == ActivityStatus.PUBLISHED:
         return project
-    if not may_see_project(_viewer(request), project):
+    if not may_see_project(api_viewer(request), project):
         raise Http404
     return project
 
@@ -137,9 +129,7 @@ def signup_create(request, project_id: PathId, payload: SignupIn):
     and review modes). The row is committed before the answer is sent. 409 with a ``code`` when
     refused: ``duplicate``, ``closed``, ``overlap``, ``not_eligible``, ``full``."""
     project = _visible_project(request, project_id)
-    role = services.role_for_signup(
-        project, payload.role, services.own_student(request.auth, project.school)
-    )
+    role = services.role_for_signup(project, payload.role, student_of(request.auth, project.school))
     if role is None:
         raise DomainError(_("Choose a role of this project."), field="role")
     row, position = services.signup(actor=request.auth, project=project, role=role)
@@ -154,7 +144,7 @@ def signup_create(request, project_id: PathId, payload: SignupIn):
 )
 def signup_mine(request, project_id: PathId):
     project = _visible_project(request, project_id)
-    student = services.own_student(request.auth, project.school)
+    student = student_of(request.auth, project.school)
     if student is None:
         return []
     rows = Signup.objects.filter(project=project, student=student).order_by("pk")
@@ -171,7 +161,7 @@ def signup_withdraw(request, signup_id: PathId):
     """A confirmed place goes to the first on the waiting list. 409 ``closed`` after the
     project's withdrawal deadline or when the sign-up is no longer active."""
     try:
-        row = get_signup_for_viewer(signup_id, _viewer(request), write=True)
+        row = get_signup_for_viewer(signup_id, api_viewer(request), write=True)
     except PermissionDenied as exc:
         raise PermissionDenied(_("Only the student who signed up can withdraw.")) from exc
     row = services.signup_withdraw(actor=request.auth, signup=row)

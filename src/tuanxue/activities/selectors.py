@@ -48,11 +48,6 @@ PROPOSAL_RELATED = ("school", "proposer", "body__union__school", "body__union__c
 # -- who may do what --------------------------------------------------------------------------
 
 
-def is_league(viewer: Viewer, school: School) -> bool:
-    """The school League committee: decides filings."""
-    return viewer.has_school_office(school, {Role.SCHOOL_LEAGUE})
-
-
 def sees_filings(viewer: Viewer, school: School) -> bool:
     """The school offices read the filing queue; only the League committee decides."""
     return viewer.has_school_office(school)
@@ -73,7 +68,7 @@ def may_run_body(viewer: Viewer, body: Department) -> bool:
 
 def may_run_society(viewer: Viewer, society: Society) -> bool:
     """A society's activities are organised under the school League committee."""
-    return is_league(viewer, society.school)
+    return viewer.is_league_committee(society.school)
 
 
 def may_change_activity(viewer: Viewer, activity: Activity) -> bool:
@@ -94,7 +89,7 @@ def may_decide_proposal(viewer: Viewer, body: Department) -> bool:
     """The body's heads, the presidium of its union, or the League committee (the school's,
     or for a college union that college's)."""
     union = body.union
-    if is_league(viewer, union.school):
+    if viewer.is_league_committee(union.school):
         return True
     if union.college_id is not None and any(
         g.college_id == union.college_id for g in viewer.grants_for(Role.COLLEGE_LEAGUE)
@@ -118,7 +113,7 @@ def organiser_choices(viewer: Viewer, school: School) -> tuple[list[Department],
         if may_run_body(viewer, body)
     ]
     societies = []
-    if is_league(viewer, school):
+    if viewer.is_league_committee(school):
         societies = list(Society.objects.filter(school=school).select_related("school"))
     return bodies, societies
 

@@ -367,7 +367,7 @@ def activity_submit(*, actor, activity: Activity) -> Activity:
 def activity_decide(*, actor, activity: Activity, decision: str, comment: str) -> FilingDecision:
     """The school League committee approves a filed activity (published) or returns it."""
     school = activity.school
-    if actor is not None and not selectors.is_league(build_viewer(actor), school):
+    if actor is not None and not build_viewer(actor).is_league_committee(school):
         raise forbidden(_("Only the school League committee decides on filed activities."))
     if decision not in FilingDecision.Decision.values:
         raise DomainError(_("Choose approve or return."), field="decision")
@@ -420,7 +420,7 @@ def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
     if actor is not None:
         viewer = build_viewer(actor)
         if not (
-            selectors.may_change_activity(viewer, activity) or selectors.is_league(viewer, school)
+            selectors.may_change_activity(viewer, activity) or viewer.is_league_committee(school)
         ):
             raise forbidden(_("Only the organiser may cancel this activity."))
     reason = (reason or "").strip()

@@ -29,7 +29,7 @@ from tuanxue.activities.forms import (
 from tuanxue.activities.models import ActivityStatus, FilingDecision
 from tuanxue.activities.proposals import services as proposals
 from tuanxue.core.errors import DomainError
-from tuanxue.core.forms import refuse_form
+from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.org.access import get_school_for_viewer, viewer_for
 from tuanxue.org.models import College
 from tuanxue.org.views import login_required_page
@@ -99,7 +99,7 @@ def detail(request, school: str, activity_id: int):
             "may_decide": (
                 request.user.is_authenticated
                 and activity.status == ActivityStatus.FILED
-                and selectors.is_league(viewer, school_obj)
+                and viewer.is_league_committee(school_obj)
             ),
             "history": selectors.activity_history(activity) if sees_routing else [],
             "filings": list(activity.filings.select_related("actor")) if sees_routing else [],
@@ -230,9 +230,7 @@ def submit(request, school: str, activity_id: int):
     try:
         activity = services.activity_submit(actor=request.user, activity=activity)
     except DomainError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
+        refuse_message(request, exc)
     else:
         if activity.status == ActivityStatus.FILED:
             messages.success(
@@ -251,7 +249,7 @@ def cancel(request, school: str, activity_id: int):
     activity = selectors.get_activity_for_viewer(school_obj, activity_id, request.viewer)
     if not (
         selectors.may_change_activity(request.viewer, activity)
-        or selectors.is_league(request.viewer, school_obj)
+        or request.viewer.is_league_committee(school_obj)
     ):
         raise PermissionDenied
     if activity.status == ActivityStatus.CANCELLED:
@@ -296,7 +294,7 @@ def filings(request, school: str):
             "school": school_obj,
             "queue": selectors.filing_queue(school_obj),
             "decisions": selectors.recent_filing_decisions(school_obj),
-            "may_decide": selectors.is_league(request.viewer, school_obj),
+            "may_decide": request.viewer.is_league_committee(school_obj),
         },
     )
 
@@ -307,7 +305,7 @@ def decide(request, school: str, activity_id: int):
     activity = selectors.get_activity_for_viewer(school_obj, activity_id, request.viewer)
     if not selectors.sees_filings(request.viewer, school_obj):
         raise PermissionDenied
-    may_decide = selectors.is_league(request.viewer, school_obj)
+    may_decide = request.viewer.is_league_committee(school_obj)
     form = FilingDecisionForm(request.POST or None)
     if request.method == "POST":
         if not may_decide:
@@ -365,9 +363,7 @@ def rate(request, school: str, activity_id: int):
                 comment=form.cleaned_data["comment"],
             )
         except DomainError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied(exc.message) from exc
-            messages.error(request, exc.message)
+            refuse_message(request, exc)
         else:
             messages.success(request, _("Thank you for your rating."))
     else:

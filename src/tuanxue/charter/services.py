@@ -13,8 +13,7 @@ from tuanxue.charter.rules import CharterRules
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
-from tuanxue.org.access import build_viewer
-from tuanxue.org.models import Role
+from tuanxue.org.access import require_league_committee
 
 
 def charter_in_force(school: School, day: dt.date) -> Charter | None:
@@ -23,15 +22,6 @@ def charter_in_force(school: School, day: dt.date) -> Charter | None:
         .order_by("-effective_from")
         .first()
     )
-
-
-def require_league_committee(actor, school: School) -> None:
-    """Only the school League committee (or the operator, actor=None) guides the charter."""
-    if actor is None:
-        return
-    viewer = build_viewer(actor)
-    if not viewer.has_school_office(school, {Role.SCHOOL_LEAGUE}):
-        raise DomainError(_("Only the school League committee may do this."), code="forbidden")
 
 
 def charter_adopt(

@@ -87,7 +87,7 @@ def may_assess(viewer, school: School) -> bool:
 
 
 def may_edit(viewer, school: School) -> bool:
-    return viewer.has_school_office(school, {Role.SCHOOL_LEAGUE})
+    return viewer.is_league_committee(school)
 
 
 def assessment_school(request, code: str) -> School:

@@ -37,7 +37,7 @@ from tuanxue.congress.sessions.agenda import attendance, election_tally, motion_
 from tuanxue.core.api.errors import ErrorOut
 from tuanxue.core.api.types import PathId, PathText
 from tuanxue.core.errors import DomainError
-from tuanxue.org.access import Viewer, build_viewer, get_school_for_viewer
+from tuanxue.org.access import api_viewer, get_school_for_viewer
 
 router = Router(tags=["congress"])
 
@@ -46,20 +46,12 @@ router = Router(tags=["congress"])
 BALLOT_CODES = {"not_open": "closed", "forbidden": "not_a_delegate"}
 
 
-def _viewer(request) -> Viewer:
-    viewer = getattr(request, "_api_viewer", None)
-    if viewer is None:
-        viewer = build_viewer(request.auth)
-        request._api_viewer = viewer
-    return viewer
-
-
 def _choice(code: str, label) -> dict:
     return {"code": code, "label": str(label)}
 
 
 def _session_for(request, code: str, session_id: int) -> CongressSession:
-    school = get_school_for_viewer(code, _viewer(request))
+    school = get_school_for_viewer(code, api_viewer(request))
     session = (
         CongressSession.objects.select_related("union", "school")
         .filter(school=school, pk=session_id)
@@ -72,7 +64,7 @@ def _session_for(request, code: str, session_id: int) -> CongressSession:
 
 def _poll_for(request, poll_id: PathId) -> Poll:
     poll = Poll.objects.select_related("session__school", "motion").filter(pk=poll_id).first()
-    if poll is None or not _viewer(request).can_see_school(poll.session.school):
+    if poll is None or not api_viewer(request).can_see_school(poll.session.school):
         raise Http404
     return poll
 
@@ -111,7 +103,7 @@ def _poll_row(poll: Poll) -> dict:
     operation_id="congress_session_list",
 )
 def session_list(request, code: PathText):
-    school = get_school_for_viewer(code, _viewer(request))
+    school = get_school_for_viewer(code, api_viewer(request))
     rows = CongressSession.objects.filter(school=school).select_related("union")
     return [_session_row(s) for s in rows.order_by("-held_on", "-pk")]
 

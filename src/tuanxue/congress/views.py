@@ -37,8 +37,8 @@ from tuanxue.congress.sessions import delegates as delegate_services
 from tuanxue.congress.sessions import services as session_services
 from tuanxue.congress.sessions.quota import coverage
 from tuanxue.core.errors import DomainError
-from tuanxue.core.forms import refuse_form
-from tuanxue.org.access import get_school_for_viewer
+from tuanxue.core.forms import refuse_form, refuse_message
+from tuanxue.org.access import get_school_for_viewer, is_league_committee
 from tuanxue.org.models import Role, Society
 from tuanxue.org.views import login_required_page
 
@@ -60,9 +60,7 @@ def run_action(request, call, success: str):
     try:
         result = call()
     except DomainError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
+        refuse_message(request, exc)
         return None
     messages.success(request, success)
     return result
@@ -84,7 +82,7 @@ def session_list(request, school: str):
         {
             "school": school_obj,
             "sessions": CongressSession.objects.filter(school=school_obj).select_related("union"),
-            "is_league": session_services.is_league_committee(request.user, school_obj),
+            "is_league": is_league_committee(request.user, school_obj),
         },
     )
 
@@ -92,7 +90,7 @@ def session_list(request, school: str):
 @login_required_page
 def session_new(request, school: str):
     school_obj = get_school_for_viewer(school, request.viewer)
-    if not session_services.is_league_committee(request.user, school_obj):
+    if not is_league_committee(request.user, school_obj):
         raise PermissionDenied
     union = school_obj.unions.filter(college__isnull=True).first()
     if union is None:
@@ -124,7 +122,7 @@ def session_new(request, school: str):
 def session_detail(request, school: str, session_id: int):
     session = get_session(request, school, session_id)
     viewer = request.viewer
-    is_league = session_services.is_league_committee(request.user, session.school)
+    is_league = is_league_committee(request.user, session.school)
     cov = coverage(session)
     delegates = list(
         Delegate.objects.filter(session=session)
@@ -186,7 +184,7 @@ def milestone_done(request, school: str, session_id: int, milestone_id: int):
 @login_required_page
 def notice(request, school: str, session_id: int):
     session = get_session(request, school, session_id)
-    if not session_services.is_league_committee(request.user, session.school):
+    if not is_league_committee(request.user, session.school):
         raise PermissionDenied
     form = NoticeForm(request.POST)
     if not form.is_valid():
@@ -296,7 +294,7 @@ def elect(request, school: str, session_id: int, delegate_id: int):
 @login_required_page
 def review(request, school: str, session_id: int):
     session = get_session(request, school, session_id)
-    if not session_services.is_league_committee(request.user, session.school):
+    if not is_league_committee(request.user, session.school):
         raise PermissionDenied
     delegates = (
         Delegate.objects.filter(session=session)
@@ -388,7 +386,7 @@ def answer(request, school: str, session_id: int, objection_id: int):
         raise Http404
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        if not session_services.is_league_committee(request.user, session.school):
+        if not is_league_committee(request.user, session.school):
             raise PermissionDenied
         messages.error(request, _("Write the answer."))
     else:

@@ -8,16 +8,22 @@ from django.core.exceptions import PermissionDenied
 from tuanxue.core.errors import DomainError
 
 
-def refuse_form(form, exc: DomainError) -> None:
-    """Put ``exc``'s message on the field it names (or on the whole form). A refusal of the
-    actor's right itself is a 403, as everywhere else."""
+def refusal_text(exc: DomainError) -> str:
+    """The one error path: a refusal of the actor's right itself is a 403, as everywhere else;
+    any other refusal is a message for the user."""
     if exc.code == "forbidden":
-        raise PermissionDenied(exc.message)
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        raise PermissionDenied(exc.message) from exc
+    return exc.message
+
+
+def refuse_form(form, exc: DomainError, fields: dict[str, str] | None = None) -> None:
+    """Put ``exc``'s message on the field it names (``fields`` maps a service's argument to the
+    form's field where they differ), or on the whole form."""
+    message = refusal_text(exc)
+    field = (fields or {}).get(exc.field, exc.field)
+    form.add_error(field if field in form.fields else None, message)
 
 
 def refuse_message(request, exc: DomainError) -> None:
     """The same for an action without a form: the message goes to the next page."""
-    if exc.code == "forbidden":
-        raise PermissionDenied(exc.message)
-    messages.error(request, exc.message)
+    messages.error(request, refusal_text(exc))

@@ -150,7 +150,7 @@ def assessment_rows(students: QuerySet[Student]) -> tuple[list[tuple[str, str]],
 
 
 def may_certify(viewer: Viewer, school) -> bool:
-    return viewer.has_school_office(school, {Role.SCHOOL_LEAGUE})
+    return viewer.is_league_committee(school)
 
 
 def certify_scope(viewer: Viewer, school) -> set[int] | bool | None:

@@ -18,7 +18,7 @@ from tuanxue.ledger.models import (
     CreditUnit,
 )
 from tuanxue.org.access import build_viewer
-from tuanxue.org.models import Role, Student
+from tuanxue.org.models import Student
 
 
 def credit_record(
@@ -97,7 +97,7 @@ def credit_record(
 def credit_correct(*, actor, entry: CreditEntry, amount: Decimal, note: str) -> CreditEntry:
     """Correct an entry by a new one that states the difference and why."""
     viewer = build_viewer(actor)
-    if not viewer.has_school_office(entry.school, {Role.SCHOOL_LEAGUE}):
+    if not viewer.is_league_committee(entry.school):
         raise DomainError(
             _("Only the school League committee corrects the ledger."), code="forbidden"
         )
@@ -134,7 +134,7 @@ def certify_batch(
 ) -> CertificationBatch:
     """The League committee certifies the given entries (those already certified are skipped)."""
     viewer = build_viewer(actor)
-    if not viewer.has_school_office(school, {Role.SCHOOL_LEAGUE}):
+    if not viewer.is_league_committee(school):
         raise DomainError(_("Only the school League committee certifies credit."), code="forbidden")
     with transaction.atomic():
         batch = CertificationBatch.objects.create(

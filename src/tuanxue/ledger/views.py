@@ -14,14 +14,13 @@ from django.utils.translation import gettext as _
 from tuanxue.activities.attendance.forms import (
     CorrectionForm,
 )
-from tuanxue.activities.attendance.views import own_student
 from tuanxue.core.errors import DomainError
-from tuanxue.core.forms import refuse_message
+from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.core.parsing import is_number, to_id
 from tuanxue.ledger import selectors as ledger_selectors
 from tuanxue.ledger import services as ledger_services
 from tuanxue.ledger.export import assessment_workbook
-from tuanxue.org.access import get_school_for_viewer
+from tuanxue.org.access import get_school_for_viewer, student_of
 from tuanxue.org.models import ClassGroup, College, Student
 from tuanxue.org.views import login_required_page
 
@@ -49,7 +48,7 @@ def _ledger_page(request, school_obj, student: Student, *, own: bool):
 @login_required_page
 def my_ledger(request, school: str):
     school_obj = get_school_for_viewer(school, request.viewer)
-    student = own_student(request.viewer, school_obj)
+    student = student_of(request.viewer, school_obj)
     if student is None:
         raise Http404
     return _ledger_page(request, school_obj, student, own=True)
@@ -137,9 +136,7 @@ def correct(request, school: str, entry_id: int):
                 note=form.cleaned_data["reason"],
             )
         except DomainError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied(exc.message) from exc
-            form.add_error("reason" if exc.field == "note" else None, exc.message)
+            refuse_form(form, exc, fields={"note": "reason"})
         else:
             messages.success(request, _("The correction is recorded."))
             return redirect("attendance:ledger_student", school=school, student_id=entry.student_id)

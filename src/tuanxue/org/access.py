@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
 from tuanxue.org.models import (
     HEAD_TITLES,
@@ -88,6 +90,19 @@ class Viewer:
         if self.is_superuser:
             return True
         return any(g.school_id == school.pk for g in self.grants_for(*roles))
+
+    def is_league_committee(self, school: School) -> bool:
+        """The school League committee (校团委): the one definition every app uses."""
+        return self.has_school_office(school, {Role.SCHOOL_LEAGUE})
+
+    def guides_union(self, union: Union) -> bool:
+        """The League committee that guides a union: the school's, and for a college union also
+        that college's League committee."""
+        if self.is_league_committee(union.school):
+            return True
+        return union.college_id is not None and any(
+            g.college_id == union.college_id for g in self.grants_for(Role.COLLEGE_LEAGUE)
+        )
 
     def college_office_ids(self) -> set[int]:
         return {g.college_id for g in self.grants_for(*COLLEGE_OFFICES) if g.college_id}
@@ -181,6 +196,13 @@ class Viewer:
 
 
 def build_viewer(user, school: School | None = None) -> Viewer:
+    """The viewer of a user. Within a request, services given ``actor=request.user`` get the
+    request's own viewer back (built once by ``viewer_for``) instead of rebuilding it."""
+    request_viewer = getattr(user, "_tuanxue_request_viewer", None)
+    if request_viewer is not None and (
+        school is None or not request_viewer.sees_all_schools or request_viewer.school == school
+    ):
+        return request_viewer
     if user is None or not user.is_authenticated:
         return Viewer(user=user, school=None)
     student = Student.objects.select_related("school").filter(user=user).first()
@@ -248,6 +270,40 @@ def _executive_chair_from_rotation(viewer: Viewer) -> None:
         roles.discard(Role.EXECUTIVE_CHAIR)
 
 
+def student_of(actor, school: School | None = None) -> Student | None:
+    """The student record of a user or a viewer (in ``school`` if given): the one definition.
+    Cheap: a request's viewer already holds it, and a user caches its reverse one-to-one."""
+    if isinstance(actor, Viewer):
+        student = actor.student
+    elif actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    elif (request_viewer := getattr(actor, "_tuanxue_request_viewer", None)) is not None:
+        student = request_viewer.student
+    else:
+        try:
+            student = actor.student
+        except ObjectDoesNotExist:
+            return None
+    if student is None or (school is not None and student.school_id != school.pk):
+        return None
+    return student
+
+
+def as_viewer(actor) -> Viewer:
+    """The viewer of an actor that is a user or already a viewer."""
+    return actor if isinstance(actor, Viewer) else build_viewer(actor)
+
+
+def is_league_committee(actor, school: School) -> bool:
+    """For services: the operator (``actor=None``) or the school League committee."""
+    return actor is None or as_viewer(actor).is_league_committee(school)
+
+
+def require_league_committee(actor, school: School) -> None:
+    if not is_league_committee(actor, school):
+        raise DomainError(_("Only the school League committee may do this."), code="forbidden")
+
+
 def user_for_campus_id(campus_id: str, school_code: str = ""):
     """The account linked to the student or staff record whose number is ``campus_id`` (in the
     school with ``school_code``, or in the only school that has such a record)."""
@@ -261,6 +317,18 @@ def user_for_campus_id(campus_id: str, school_code: str = ""):
     return users[0] if len(users) == 1 else None
 
 
+def api_viewer(request) -> Viewer:
+    """The API caller's viewer, built once per request from the token's user; services called
+    with ``actor=request.auth`` reuse it."""
+    viewer = getattr(request, "_api_viewer", None)
+    if viewer is None:
+        viewer = build_viewer(request.auth)
+        request._api_viewer = viewer
+        if getattr(request.auth, "is_authenticated", False):
+            request.auth._tuanxue_request_viewer = viewer
+    return viewer
+
+
 def viewer_for(request) -> Viewer:
     """The request's viewer, built once per request."""
     cached = getattr(request, "_tuanxue_viewer", None)
@@ -272,6 +340,9 @@ def viewer_for(request) -> Viewer:
         school = School.objects.filter(code=code).first()
     viewer = build_viewer(request.user, school)
     request._tuanxue_viewer = viewer
+    if getattr(request.user, "is_authenticated", False):
+        # services called with actor=request.user reuse it (see build_viewer)
+        request.user._tuanxue_request_viewer = viewer
     return viewer
 
 

@@ -17,7 +17,7 @@ from tuanxue.core.models import School
 from tuanxue.org import selectors
 from tuanxue.org.access import (
     Viewer,
-    build_viewer,
+    api_viewer,
     get_college_for_viewer,
     get_school_for_viewer,
     get_union_for_viewer,
@@ -57,15 +57,6 @@ HELD_ON_QUERY = Query(
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def _viewer(request) -> Viewer:
-    """The caller's viewer, built once per request from the authenticated user."""
-    viewer = getattr(request, "_api_viewer", None)
-    if viewer is None:
-        viewer = build_viewer(request.auth)
-        request._api_viewer = viewer
-    return viewer
 
 
 def _page(rows: QuerySet, page: int) -> tuple[list, dict]:
@@ -126,7 +117,7 @@ def _memberships(union: Union) -> QuerySet[Membership]:
 )
 def school_list(request):
     """The federation and superusers see every school; everyone else sees their own."""
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     if viewer.sees_all_schools:
         return list(School.objects.order_by("code"))
     return [viewer.school] if viewer.school is not None else []
@@ -139,7 +130,7 @@ def school_list(request):
     operation_id="school_detail",
 )
 def school_detail(request, code: PathText):
-    school = get_school_for_viewer(code, _viewer(request))
+    school = get_school_for_viewer(code, api_viewer(request))
     union_id = (
         Union.objects.filter(school=school, college__isnull=True).values_list("pk", flat=True)
     ).first()
@@ -160,7 +151,7 @@ def school_detail(request, code: PathText):
     operation_id="college_list",
 )
 def college_list(request, code: PathText):
-    school = get_school_for_viewer(code, _viewer(request))
+    school = get_school_for_viewer(code, api_viewer(request))
     rows = (
         College.objects.filter(school=school)
         .annotate(
@@ -198,7 +189,7 @@ def class_list(
     college: int | None = COLLEGE_QUERY,
     page: int = PAGE_QUERY,
 ):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     school = get_school_for_viewer(code, viewer)
     rows = ClassGroup.objects.filter(school=school)
     if college is not None:
@@ -235,7 +226,7 @@ def class_list(
     operation_id="union_list",
 )
 def union_list(request, code: PathText, on: IsoDate | None = ON_QUERY):
-    school = get_school_for_viewer(code, _viewer(request))
+    school = get_school_for_viewer(code, api_viewer(request))
     day = on or selectors.today()
     out = []
     school_union = Union.objects.filter(school=school, college__isnull=True).first()
@@ -269,7 +260,7 @@ def union_list(request, code: PathText, on: IsoDate | None = ON_QUERY):
     operation_id="union_detail",
 )
 def union_detail(request, union_id: PathId, on: IsoDate | None = ON_QUERY):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     union = get_union_for_viewer(union_id, viewer)
     s = selectors.union_structure(union, on)
     chair = s.executive_chair
@@ -293,7 +284,7 @@ def union_detail(request, union_id: PathId, on: IsoDate | None = ON_QUERY):
 )
 def union_departments(request, union_id: PathId, on: IsoDate | None = ON_QUERY):
     """The presidium first, then the departments; member counts are for the day ``on``."""
-    union = get_union_for_viewer(union_id, _viewer(request))
+    union = get_union_for_viewer(union_id, api_viewer(request))
     s = selectors.union_structure(union, on)
     views = ([s.presidium] if s.presidium else []) + s.departments
     return [
@@ -323,7 +314,7 @@ def union_memberships(
     on: IsoDate | None = HELD_ON_QUERY,
     page: int = PAGE_QUERY,
 ):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     union = get_union_for_viewer(union_id, viewer)
     if on is not None and active is None:
         active = True

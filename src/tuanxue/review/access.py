@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from tuanxue.org.access import Viewer
 from tuanxue.org.models import HEAD_TITLES, PRESIDIUM_TITLES, Union
-from tuanxue.org.rotation.services import is_league_committee
 
 
 def may_manage(viewer: Viewer, union: Union) -> bool:
     """Plan, staff, open, close and publish a review; record sanctions: the League committee
     (the school's, and for a college union also that college's)."""
-    return is_league_committee(viewer, union)
+    return viewer.guides_union(union)
 
 
 def may_see_results(viewer: Viewer, union: Union) -> bool:

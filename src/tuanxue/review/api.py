@@ -19,7 +19,7 @@ from ninja import Router, Schema, Status
 from tuanxue.core.api.errors import ErrorOut
 from tuanxue.core.api.types import Id, PathId, PathText, Text
 from tuanxue.core.errors import DomainError
-from tuanxue.org.access import Viewer, build_viewer, get_school_for_viewer
+from tuanxue.org.access import api_viewer, get_school_for_viewer
 from tuanxue.review import selectors, services
 from tuanxue.review.access import may_see_results
 from tuanxue.review.models import DIMENSIONS, ReviewSession, ReviewStatus
@@ -82,16 +82,8 @@ class MyResultOut(Schema):
     comments: list[str]
 
 
-def _viewer(request) -> Viewer:
-    viewer = getattr(request, "_api_viewer", None)
-    if viewer is None:
-        viewer = build_viewer(request.auth)
-        request._api_viewer = viewer
-    return viewer
-
-
 def _session(request, code: str, session_id: int) -> ReviewSession:
-    school = get_school_for_viewer(code, _viewer(request))
+    school = get_school_for_viewer(code, api_viewer(request))
     session = (
         ReviewSession.objects.select_related("school", "union", "semester")
         .filter(pk=session_id, school=school)
@@ -175,7 +167,7 @@ def sheet_submit(request, code: PathText, session_id: PathId, payload: SheetIn):
 )
 def results(request, code: PathText, session_id: PathId):
     session = _session(request, code, session_id)
-    if not may_see_results(_viewer(request), session.union):
+    if not may_see_results(api_viewer(request), session.union):
         raise PermissionDenied
     if session.status not in (ReviewStatus.CLOSED, ReviewStatus.PUBLISHED):
         return []
@@ -189,8 +181,8 @@ def results(request, code: PathText, session_id: PathId):
     operation_id="review_mine",
 )
 def mine(request, code: PathText):
-    school = get_school_for_viewer(code, _viewer(request))
-    student = _viewer(request).student
+    school = get_school_for_viewer(code, api_viewer(request))
+    student = api_viewer(request).student
     if student is None or student.school_id != school.pk:
         return []
     rows = []

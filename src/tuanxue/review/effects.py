@@ -19,7 +19,6 @@ from tuanxue.ledger import services as ledger
 from tuanxue.ledger.models import CreditCategory, CreditEntry, CreditUnit
 from tuanxue.org.access import build_viewer
 from tuanxue.org.models import Membership, Role
-from tuanxue.org.rotation.services import is_league_committee
 from tuanxue.review.models import (
     DIMENSIONS,
     DisciplineRecord,
@@ -68,7 +67,7 @@ def credit_results(
             )
     if entries and actor is not None:
         viewer = build_viewer(actor)
-        if viewer.has_school_office(session.school, {Role.SCHOOL_LEAGUE}):
+        if viewer.is_league_committee(session.school):
             ledger.certify_batch(
                 actor=actor,
                 school=session.school,
@@ -176,7 +175,7 @@ def proposal_decide(
     if not comment:
         raise DomainError(_("Write the reason for the decision."), field="comment")
     membership = proposal.membership
-    if actor is None or not is_league_committee(build_viewer(actor), membership.union):
+    if actor is None or not build_viewer(actor).guides_union(membership.union):
         raise DomainError(_("Only the League committee may decide this."), code="forbidden")
     with transaction.atomic():
         updated = RemovalProposal.objects.filter(

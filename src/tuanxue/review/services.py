@@ -21,14 +21,13 @@ from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import Semester
 from tuanxue.core.notify import notify
-from tuanxue.org.access import build_viewer
+from tuanxue.org.access import build_viewer, student_of
 from tuanxue.org.models import (
     HEAD_TITLES,
     PRESIDIUM_TITLES,
     Membership,
     Role,
     StaffPerson,
-    Student,
     Union,
 )
 from tuanxue.review.access import may_manage
@@ -287,7 +286,7 @@ def panel_problems(
 def _member_row(session: ReviewSession, user, kind: str) -> PanelMember:
     if kind not in PanelKind.values:
         raise DomainError(_("Unknown kind of panel member."), field="members")
-    student = Student.objects.filter(user=user, school=session.school).first()
+    student = student_of(user, session.school)
     staff = StaffPerson.objects.filter(user=user, school=session.school).first()
     viewer = build_viewer(user)
     if kind == PanelKind.STUDENT and student is None:

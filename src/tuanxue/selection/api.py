@@ -20,7 +20,7 @@ from ninja import Query, Router, Status
 from tuanxue.core.api.errors import ErrorOut
 from tuanxue.core.api.types import IsoDate, PathId, PathText
 from tuanxue.core.errors import DomainError
-from tuanxue.org.access import Viewer, build_viewer, get_school_for_viewer
+from tuanxue.org.access import Viewer, api_viewer, get_school_for_viewer
 from tuanxue.org.models import BodyKind, Role, Student
 from tuanxue.selection import services
 from tuanxue.selection.access import may_run_rounds
@@ -71,14 +71,6 @@ DATE_QUERY = Query(None, description="The day to judge on (YYYY-MM-DD); default 
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-def _viewer(request) -> Viewer:
-    viewer = getattr(request, "_api_viewer", None)
-    if viewer is None:
-        viewer = build_viewer(request.auth)
-        request._api_viewer = viewer
-    return viewer
 
 
 def _choice(code: str, label) -> dict:
@@ -242,7 +234,7 @@ def _load(application: Application, school) -> Application:
     operation_id="round_list",
 )
 def round_list(request, code: PathText, status: str | None = STATUS_QUERY):
-    school = get_school_for_viewer(code, _viewer(request))
+    school = get_school_for_viewer(code, api_viewer(request))
     rows = (
         RecruitmentRound.objects.filter(school=school)
         .select_related("union")
@@ -264,7 +256,7 @@ def round_list(request, code: PathText, status: str | None = STATUS_QUERY):
     operation_id="round_detail",
 )
 def round_detail(request, code: PathText, round_id: PathId):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     rnd = get_round_for_viewer(code, round_id, viewer)
     seats = list(rnd.seats.select_related("body").order_by("body__order", "body__name", "title"))
     mine = None
@@ -303,7 +295,7 @@ def round_detail(request, code: PathText, round_id: PathId):
 def application_list(request, code: PathText, round_id: PathId, page: int = PAGE_QUERY):
     """Those who run the round see every application; an office of a chain sees the
     applications in its scope; a student sees their own."""
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     rnd = get_round_for_viewer(code, round_id, viewer)
     chains = chains_for(rnd.school)
     rows = (
@@ -338,7 +330,7 @@ def application_list(request, code: PathText, round_id: PathId, page: int = PAGE
     operation_id="application_detail",
 )
 def application_detail(request, code: PathText, application_id: PathId):
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     application, steps, access = get_application_for_viewer(code, application_id, viewer)
     application.student.school = application.school
     return _application_detail(viewer, application, steps, access)
@@ -353,7 +345,7 @@ def application_detail(request, code: PathText, application_id: PathId):
 def application_submit(request, code: PathText, round_id: PathId, payload: ApplyIn):
     """409 when the round does not take applications, the student has applied already or does
     not meet the charter's conditions (``code`` says which); 422 for bad input."""
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     rnd = get_round_for_viewer(code, round_id, viewer)
     seats = {s.pk: s for s in rnd.seats.select_related("body")}
     seat = seats.get(payload.seat)
@@ -383,7 +375,7 @@ def application_decide(request, code: PathText, application_id: PathId, payload:
     """``step`` and ``cycle`` are what the caller saw: if the application moved on meanwhile,
     or the caller's office has decided already, the answer is 409. An office that may see the
     application but not decide this step gets 403."""
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     application, steps, access = get_application_for_viewer(
         code, application_id, viewer, act=True
     )  # PermissionDenied: 403
@@ -413,7 +405,7 @@ def student_eligibility(
 ):
     """Only for those allowed the student's personal data (the student, the school offices, the
     college's offices, the class's League branch); anyone else gets 404."""
-    viewer = _viewer(request)
+    viewer = api_viewer(request)
     school = get_school_for_viewer(code, viewer)
     student = Student.objects.filter(school=school, student_no=student_no).first()
     if student is None:

@@ -19,7 +19,6 @@ from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import Viewer
 from tuanxue.org.models import Department, Membership
-from tuanxue.org.rotation.services import is_league_committee
 from tuanxue.selection.models import HandoverNote
 
 WRITE_AFTER_END_DAYS = 60
@@ -91,7 +90,7 @@ def notes_visible_to(viewer: Viewer, body: Department, title: str) -> QuerySet[H
     """The seat's notes this viewer may read: all of them for the seat's holder and the League
     committee, their own for an author, none for anyone else."""
     notes = notes_for_seat(body, title)
-    if holds_seat(viewer, body, title) or is_league_committee(viewer, body.union):
+    if holds_seat(viewer, body, title) or viewer.guides_union(body.union):
         return notes
     if viewer.student is None:
         return notes.none()

@@ -71,14 +71,6 @@ def get_round_for_viewer(code: str, round_id: int, viewer: Viewer) -> Recruitmen
     return rnd
 
 
-def own_student(viewer: Viewer, school):
-    """The viewer's student record in this school, or None."""
-    student = viewer.student
-    if student is None or student.school_id != school.pk:
-        return None
-    return student
-
-
 @dataclass
 class ApplicationAccess:
     applicant: bool = False

@@ -16,7 +16,7 @@ from tuanxue.core.errors import DomainError
 from tuanxue.core.notify import notify
 from tuanxue.org import services as org_services
 from tuanxue.org.access import build_viewer
-from tuanxue.org.models import Role, Student
+from tuanxue.org.models import Student
 from tuanxue.selection.access import acting_roles, approvers
 from tuanxue.selection.chains import chain_steps
 from tuanxue.selection.eligibility import eligibility
@@ -387,7 +387,7 @@ def election_record(*, actor, application: Application, elected: bool) -> Applic
     """Record the congress's election result for a presidium candidate (by hand until the
     congress module records it itself)."""
     viewer = build_viewer(actor)
-    if not viewer.has_school_office(application.school, {Role.SCHOOL_LEAGUE}):
+    if not viewer.is_league_committee(application.school):
         raise _forbidden()
     with transaction.atomic():
         application = _locked_application(application)

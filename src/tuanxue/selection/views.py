@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuanxue.core.errors import DomainError
-from tuanxue.core.forms import refuse_form
-from tuanxue.org.access import get_school_for_viewer
+from tuanxue.core.forms import refusal_text, refuse_form, refuse_message
+from tuanxue.org.access import get_school_for_viewer, student_of
 from tuanxue.org.models import Role
 from tuanxue.org.views import login_required_page
 from tuanxue.selection import services
@@ -29,7 +29,6 @@ from tuanxue.selection.selectors import (
     get_application_for_viewer,
     get_round_for_viewer,
     open_roles,
-    own_student,
     step_of,
     timeline,
     waited,
@@ -47,7 +46,7 @@ def _to_application(application: Application):
 def apply(request, school: str, round_id: int):
     viewer = request.viewer
     rnd = get_round_for_viewer(school, round_id, viewer)
-    student = own_student(viewer, rnd.school)
+    student = student_of(viewer, rnd.school)
     if student is None:
         raise PermissionDenied(_("Only a student of this school can apply."))
     existing = Application.objects.filter(round=rnd, student=student).select_related("school")
@@ -96,7 +95,7 @@ def apply(request, school: str, round_id: int):
 def my_applications(request, school: str):
     viewer = request.viewer
     school_obj = get_school_for_viewer(school, viewer)
-    student = own_student(viewer, school_obj)
+    student = student_of(viewer, school_obj)
     if student is None:
         raise PermissionDenied(_("Only students have applications."))
     chains = chains_for(school_obj)
@@ -142,7 +141,7 @@ def _application_page(request, application, steps, access, *, forms=None, error=
         decision_form = forms.get("decision") or DecisionForm(
             initial={"step": application.step, "cycle": application.cycle}
         )
-    is_league = viewer.has_school_office(application.school, {Role.SCHOOL_LEAGUE})
+    is_league = viewer.is_league_committee(application.school)
     status_value = application.status
     return render(
         request,
@@ -229,9 +228,7 @@ def application_withdraw(request, school: str, application_id: int):
         try:
             services.application_withdraw(actor=request.user, application=application)
         except DomainError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied(exc.message) from exc
-            error = exc.message
+            error = refusal_text(exc)
         else:
             messages.success(request, _("Your application is withdrawn."))
             return _to_application(application)
@@ -282,9 +279,7 @@ def application_retry(request, school: str, application_id: int):
     try:
         application = services.application_retry(actor=request.user, application=application)
     except DomainError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
+        refuse_message(request, exc)
     else:
         if application.status == ApplicationStatus.APPOINTED:
             messages.success(request, _("The applicant is appointed."))

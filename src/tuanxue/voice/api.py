@@ -19,7 +19,7 @@ from tuanxue.core.api.errors import ErrorOut
 from tuanxue.core.api.types import PathId, PathText, Text
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
-from tuanxue.org.access import build_viewer
+from tuanxue.org.access import api_viewer
 from tuanxue.voice import selectors, services
 from tuanxue.voice.access import VoiceRights, get_demand_for_rights, rights_for
 from tuanxue.voice.board.stats import board_stats
@@ -122,7 +122,7 @@ def _school(code: str) -> School:
 
 def _rights(request, code: str) -> VoiceRights:
     school = _school(code)
-    viewer = build_viewer(request.auth)
+    viewer = api_viewer(request)
     if not viewer.can_see_school(school):
         raise Http404
     return rights_for(viewer, school)

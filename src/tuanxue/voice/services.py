@@ -22,6 +22,7 @@ from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
 from tuanxue.core.notify import notify
+from tuanxue.org.access import student_of
 from tuanxue.org.models import Student
 from tuanxue.voice.common import (
     ANSWER_MAX,
@@ -190,7 +191,7 @@ def demand_submit(
 ) -> Demand:
     """A student submits a demand online (Voice of Youth). The operator passes ``student``."""
     if actor is not None:
-        student = Student.objects.filter(user=actor, school=school).first()
+        student = student_of(actor, school)
     if student is None or student.school_id != school.pk:
         raise forbidden(_("Only a student of this school can submit a demand."))
     return _create(

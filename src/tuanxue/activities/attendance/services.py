@@ -46,7 +46,7 @@ SELF_METHODS = {CheckMethod.QR, CheckMethod.CODE}
 
 def may_run_checkin(viewer: Viewer, activity: Activity) -> bool:
     """Check people in and out, settle hours: the League committee or the organiser's union."""
-    if viewer.has_school_office(activity.school, {Role.SCHOOL_LEAGUE}):
+    if viewer.is_league_committee(activity.school):
         return True
     body = activity.organiser_body
     if body is not None:

@@ -33,7 +33,7 @@ from tuanxue.activities.models import Activity, ActivityStatus, Attendance, Chec
 from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_message
 from tuanxue.core.security import attempts
-from tuanxue.org.access import Viewer, get_school_for_viewer
+from tuanxue.org.access import Viewer, get_school_for_viewer, student_of
 from tuanxue.org.models import Student
 from tuanxue.org.views import login_required_page
 
@@ -41,13 +41,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # -- helpers ----------------------------------------------------------------------------------
-
-
-def own_student(viewer: Viewer, school) -> Student | None:
-    student = viewer.student
-    if student is None or student.school_id != school.pk:
-        return None
-    return student
 
 
 def get_activity_for_viewer(code: str, activity_id: int, viewer: Viewer) -> Activity:
@@ -290,7 +283,7 @@ def scan(request, school: str, token: str):
     code = (request.GET.get("code") or request.POST.get("code") or "").strip()
     method = CheckMethod.CODE if code else CheckMethod.QR
     context["code"] = code
-    student = own_student(viewer, school_obj)
+    student = student_of(viewer, school_obj)
     if student is None:
         return _scan_page(request, school_obj, {**context, "outcome": "not_student"}, 400)
     if request.method == "POST":
@@ -343,7 +336,7 @@ def scan(request, school: str, token: str):
 def my_code(request, school: str):
     """The student's personal code for the organiser's scanner, and the six-digit code form."""
     school_obj = get_school_for_viewer(school, request.viewer)
-    student = own_student(request.viewer, school_obj)
+    student = student_of(request.viewer, school_obj)
     if student is None:
         raise Http404
     form = CodeForm(request.POST or None)

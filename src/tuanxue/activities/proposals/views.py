@@ -16,7 +16,7 @@ from tuanxue.activities.forms import ProposalDecisionForm, ProposalForm
 from tuanxue.activities.models import ProposalStatus
 from tuanxue.activities.proposals import services
 from tuanxue.core.errors import DomainError
-from tuanxue.core.forms import refuse_form
+from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.views import login_required_page
 
@@ -118,9 +118,7 @@ def proposal_support(request, school: str, proposal_id: int):
     try:
         proposal = services.proposal_support(actor=request.user, proposal=proposal)
     except DomainError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
+        refuse_message(request, exc)
     else:
         if proposal.status == ProposalStatus.ON_LIST and proposal.supports == proposal.threshold:
             messages.success(

@@ -25,7 +25,7 @@ PROJECT_RELATED = (
 
 def may_manage_activity(viewer: Viewer, activity: Activity) -> bool:
     """Create and run the volunteer projects of ``activity``."""
-    if viewer.has_school_office(activity.school, {Role.SCHOOL_LEAGUE}):
+    if viewer.is_league_committee(activity.school):
         return True
     body = activity.organiser_body
     if body is not None:

@@ -3,7 +3,6 @@ organisers' right, and the conditional update that takes a place."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import F
 from django.urls import reverse
@@ -20,7 +19,6 @@ from tuanxue.activities.models import (
 from tuanxue.activities.volunteer.access import may_manage_activity
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import build_viewer
-from tuanxue.org.models import Student
 
 # What a refused sign-up's ``code`` means (the API answers 409 with it).
 CODE_CLOSED = "closed"  # the project does not take sign-ups (or withdrawals) now
@@ -51,19 +49,6 @@ def project_url(project: VolunteerProject) -> str:
     return reverse(
         "volunteer:project", kwargs={"school": project.school.code, "project_id": project.pk}
     )
-
-
-def own_student(actor, school=None) -> Student | None:
-    """The actor's student record (cached on the user object), in ``school`` if given."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    try:
-        student = actor.student
-    except ObjectDoesNotExist:
-        return None
-    if student is None or (school is not None and student.school_id != school.pk):
-        return None
-    return student
 
 
 def take_place(role_id: int) -> bool:

@@ -46,7 +46,6 @@ from tuanxue.activities.volunteer.common import (
     HOLDS_SHIFT,
     forbidden,
     local_time,
-    own_student,
     project_url,
     share_role,
     still_recruiting,
@@ -55,6 +54,7 @@ from tuanxue.activities.volunteer.common import (
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.notify import notify
+from tuanxue.org.access import student_of
 from tuanxue.org.models import Student
 
 # -- signing up ----------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def signup(*, actor, project: VolunteerProject, role: VolunteerRole) -> tuple[Si
     pending) and, when waiting, the position on the waiting list. The row is committed when
     this returns, so it must not be called inside another transaction."""
     now = timezone.now()
-    student = own_student(actor, project.school)
+    student = student_of(actor, project.school)
     if student is None:
         raise DomainError(_("Only students of this school can sign up."), code=CODE_NOT_ELIGIBLE)
     if role.project_id != project.pk:
@@ -293,7 +293,7 @@ def signup_withdraw(*, actor, signup: Signup) -> Signup:
     with nobody waiting it is freed."""
     now = timezone.now()
     project = signup.project
-    student = own_student(actor)
+    student = student_of(actor)
     if student is None or student.pk != signup.student_id:
         raise forbidden(_("Only the student who signed up can withdraw."))
     if project.status != ProjectStatus.RECRUITING:
@@ -376,7 +376,6 @@ __all__ = [
     "LotteryResult",
     "accepts_signups",
     "lottery_draw",
-    "own_student",
     "project_close",
     "project_create",
     "project_url",

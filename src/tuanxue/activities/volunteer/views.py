@@ -34,7 +34,8 @@ from tuanxue.activities.volunteer.access import (
 )
 from tuanxue.activities.volunteer.forms import CloseForm, DrawForm, ProjectForm, RoleFormSet
 from tuanxue.core.errors import DomainError
-from tuanxue.org.access import get_school_for_viewer
+from tuanxue.core.forms import refusal_text
+from tuanxue.org.access import get_school_for_viewer, student_of
 from tuanxue.org.views import login_required_page
 
 MANAGED_LIMIT = 50
@@ -45,12 +46,6 @@ def _project(request, school: str, project_id: int, *, write: bool = False) -> V
     if project.school.code != school:
         raise Http404
     return project
-
-
-def _refusal(exc: DomainError) -> str:
-    if exc.code == "forbidden":
-        raise PermissionDenied(exc.message)
-    return exc.message
 
 
 def _with_places(rows):
@@ -75,7 +70,7 @@ def projects(request, school: str):
     viewer = request.viewer
     school_obj = get_school_for_viewer(school, viewer)
     now = timezone.now()
-    student = services.own_student(request.user, school_obj)
+    student = student_of(request.user, school_obj)
     open_rows = VolunteerProject.objects.filter(
         school=school_obj,
         activity__status=ActivityStatus.PUBLISHED,
@@ -135,7 +130,7 @@ def project_detail(request, school: str, project_id: int):
     project = _project(request, school, project_id)
     viewer = request.viewer
     now = timezone.now()
-    student = services.own_student(request.user, project.school)
+    student = student_of(request.user, project.school)
     roles = list(project.roles.prefetch_related("colleges", "classes"))
     mine = position = None
     if student is not None:
@@ -187,15 +182,13 @@ def _requirements(role) -> list[str]:
 @login_required_page
 def signup_create(request, school: str, project_id: int, role_id: int):
     project = _project(request, school, project_id)
-    role = services.role_for_signup(
-        project, role_id, services.own_student(request.user, project.school)
-    )
+    role = services.role_for_signup(project, role_id, student_of(request.user, project.school))
     if role is None:
         raise Http404
     try:
         row, position = services.signup(actor=request.user, project=project, role=role)
     except DomainError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
     else:
         if row.status == SignupStatus.CONFIRMED:
             messages.success(
@@ -219,7 +212,7 @@ def signup_create(request, school: str, project_id: int, role_id: int):
 @login_required_page
 def my_signups(request, school: str):
     school_obj = get_school_for_viewer(school, request.viewer)
-    student = services.own_student(request.user, school_obj)
+    student = student_of(request.user, school_obj)
     if student is None:
         raise PermissionDenied(_("Only students sign up for volunteer projects."))
     now = timezone.now()
@@ -248,7 +241,7 @@ def signup_withdraw(request, school: str, signup_id: int):
         try:
             services.signup_withdraw(actor=request.user, signup=signup)
         except DomainError as exc:
-            error = _refusal(exc)
+            error = refusal_text(exc)
         else:
             messages.success(
                 request,
@@ -301,7 +294,7 @@ def project_new(request, school: str, activity_id: int):
                 from_societies=list(data["from_societies"]),
             )
         except DomainError as exc:
-            message = _refusal(exc)
+            message = refusal_text(exc)
             form.add_error(exc.field if exc.field in form.fields else None, message)
         else:
             messages.success(
@@ -385,7 +378,7 @@ def lottery_draw(request, school: str, project_id: int):
             actor=request.user, project=project, seed=form.cleaned_data["seed"]
         )
     except DomainError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(
             request,
@@ -412,7 +405,7 @@ def signup_review(request, school: str, signup_id: int):
     try:
         services.signup_review(actor=request.user, signup=signup, accept=accept)
     except DomainError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
     else:
         text = _("%(name)s accepted.") if accept else _("%(name)s declined.")
         messages.success(request, text % {"name": signup.student.name})
@@ -428,7 +421,7 @@ def project_close(request, school: str, project_id: int):
         try:
             services.project_close(actor=request.user, project=project)
         except DomainError as exc:
-            error = _refusal(exc)
+            error = refusal_text(exc)
         else:
             messages.success(
                 request,

@@ -9,7 +9,6 @@ from django.http import Http404
 from tuanxue.charter.models import Attestation, CongressRecord
 from tuanxue.core.models import School
 from tuanxue.org.access import Viewer, get_school_for_viewer
-from tuanxue.org.models import Role
 
 
 def may_read(viewer: Viewer, school: School) -> bool:
@@ -17,7 +16,7 @@ def may_read(viewer: Viewer, school: School) -> bool:
 
 
 def may_write(viewer: Viewer, school: School) -> bool:
-    return viewer.has_school_office(school, {Role.SCHOOL_LEAGUE})
+    return viewer.is_league_committee(school)
 
 
 def get_records_school(code: str, viewer: Viewer, *, write: bool = False) -> School:

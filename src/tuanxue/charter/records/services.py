@@ -19,9 +19,10 @@ from tuanxue.charter.records.checks import (
     check_congress_fields,
 )
 from tuanxue.charter.records.files import check_upload, remove_after_commit
-from tuanxue.charter.services import guidance_names, require_league_committee
+from tuanxue.charter.services import guidance_names
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
+from tuanxue.org.access import require_league_committee
 
 
 def _congress_values(record: CongressRecord) -> dict:

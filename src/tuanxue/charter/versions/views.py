@@ -16,7 +16,7 @@ from tuanxue.charter.services import charter_adopt, charter_in_force
 from tuanxue.charter.versions.forms import LEVELS, PERIOD_LABELS, CharterForm
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import get_school_for_viewer
-from tuanxue.org.models import PoliticalStatus, Role, Title
+from tuanxue.org.models import PoliticalStatus, Title
 from tuanxue.org.views import login_required_page
 
 
@@ -37,7 +37,7 @@ def limit_cells(limits) -> list[str]:
 
 
 def _may_adopt(viewer, school) -> bool:
-    return viewer.has_school_office(school, {Role.SCHOOL_LEAGUE})
+    return viewer.is_league_committee(school)
 
 
 @login_required_page

@@ -13,10 +13,11 @@ from django.views.decorators.cache import never_cache
 from tuanxue.congress.checkin import services as checkin
 from tuanxue.congress.forms import DoorForm, HallCodeForm
 from tuanxue.congress.models import Delegate, DelegateStatus, SessionStatus
-from tuanxue.congress.sessions.services import is_door_staff, is_league_committee
+from tuanxue.congress.sessions.services import is_door_staff
 from tuanxue.congress.views import get_session
 from tuanxue.core.errors import DomainError
-from tuanxue.core.forms import refuse_form
+from tuanxue.core.forms import refuse_form, refuse_message
+from tuanxue.org.access import is_league_committee
 from tuanxue.org.views import login_required_page
 
 
@@ -97,9 +98,7 @@ def card(request, school: str, session_id: int, card_code: str):
                 form.errors.clear()
                 refuse_form(form, exc)
             else:
-                if exc.code == "forbidden":
-                    raise PermissionDenied(exc.message) from exc
-                messages.error(request, exc.message)
+                refuse_message(request, exc)
         else:
             if done.newly_checked_in:
                 messages.success(

@@ -22,7 +22,7 @@ from tuanxue.congress.sessions.agenda import (
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import build_viewer
-from tuanxue.org.models import Role, Student
+from tuanxue.org.models import Student
 
 NARRATIVE_MAX = 20_000
 
@@ -140,9 +140,7 @@ def minutes(session: CongressSession) -> Minutes:
 
 def may_edit_minutes(user, session: CongressSession) -> bool:
     viewer = build_viewer(user)
-    return viewer.has_school_office(session.school, {Role.SCHOOL_LEAGUE}) or (
-        viewer.can_manage_union(session.union)
-    )
+    return viewer.is_league_committee(session.school) or (viewer.can_manage_union(session.union))
 
 
 def minutes_narrative_save(*, actor, session: CongressSession, text: str) -> CongressSession:

@@ -15,6 +15,7 @@ from tuanxue.congress.models import Motion, MotionKind
 from tuanxue.congress.sessions.agenda import motion_tally
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
+from tuanxue.org.access import require_league_committee
 
 # The clauses' names as the charter itself words them (the charter is a Chinese document).
 RULE_LABELS = {
@@ -120,7 +121,7 @@ def amendment_adopt(*, actor, motion: Motion) -> Charter:
     """Make the adopted amendment the new charter version, in force from the session's day.
     Idempotent: a second call returns the version already made."""
     session = motion.session
-    charter_services.require_league_committee(actor, session.school)
+    require_league_committee(actor, session.school)
     if motion.kind != MotionKind.CHARTER or motion.charter_rules is None:
         raise DomainError(_("This motion does not amend the charter."), code="invalid")
     if not motion.charter_label.strip():

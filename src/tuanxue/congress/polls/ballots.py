@@ -34,6 +34,12 @@ MOTION_CHOICES = ("yes", "no", "abstain")
 # -- the choice -------------------------------------------------------------------------------
 
 
+def over_marked(poll: Poll, marks, write_in: str) -> bool:
+    """An election ballot naming more people than there are seats (the one definition the
+    ballot box, the paper counts and the ballot page use; the independent recount has its own)."""
+    return len(set(marks)) + (1 if write_in else 0) > poll.seats
+
+
 def election_choice(poll: Poll, choice) -> tuple[dict, bool]:
     """Normalise an election choice to ``{"marks": [ids], "write_in": name}`` and say whether
     it is valid. Unknown candidates are refused; an over-marked ballot is kept but invalid."""
@@ -53,8 +59,7 @@ def election_choice(poll: Poll, choice) -> tuple[dict, bool]:
     write_in = (write_in or "").strip()[:40]
     if write_in and not poll.write_in:
         raise DomainError(_("This election has no write-in line."), field="write_in")
-    names = len(marks) + (1 if write_in else 0)
-    return {"marks": marks, "write_in": write_in}, names <= poll.seats
+    return {"marks": marks, "write_in": write_in}, not over_marked(poll, marks, write_in)
 
 
 def normalise_choice(poll: Poll, choice) -> tuple[object, bool]:
@@ -214,7 +219,7 @@ def paper_tally_agree(poll: Poll) -> bool:
         else:
             for group in counts["groups"]:
                 stored = {"marks": group["marks"], "write_in": group["write_in"]}
-                valid = len(stored["marks"]) + (1 if stored["write_in"] else 0) <= poll.seats
+                valid = not over_marked(poll, stored["marks"], stored["write_in"])
                 rows += [(stored, valid)] * group["count"]
         rows += [({"paper": "invalid"}, False)] * counts["invalid"]
         Ballot.objects.bulk_create(

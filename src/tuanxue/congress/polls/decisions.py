@@ -25,11 +25,11 @@ from tuanxue.congress.polls.install import presidium_install
 from tuanxue.congress.polls.results import count_complete, poll_result
 from tuanxue.congress.polls.secrecy import storage_shuffle
 from tuanxue.congress.polls.services import runoff_poll_create
-from tuanxue.congress.polls.voters import require_league
 from tuanxue.congress.sessions.agenda import motion_tally
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.notify import notify
+from tuanxue.org.access import require_league_committee
 from tuanxue.org.models import Role
 
 
@@ -39,7 +39,7 @@ def poll_close(*, actor, poll: Poll, paper_ballots: bool = False) -> Poll:
 
     In the same transaction the voter marks and ballots are rewritten in random order with new
     keys (``secrecy.storage_shuffle``), so no storage order links a ballot to its voter."""
-    require_league(actor, poll.session.school)
+    require_league_committee(actor, poll.session.school)
     with transaction.atomic():
         now = timezone.now()
         # The conditional update takes the poll's row lock, which every cast also takes: a

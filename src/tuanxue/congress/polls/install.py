@@ -15,6 +15,7 @@ from tuanxue.congress.sessions.agenda import attendance, elected_presidium, elec
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.org import services as org_services
+from tuanxue.org.access import require_league_committee
 from tuanxue.org.models import BodyKind, Membership, Student, Title
 from tuanxue.selection import services as selection_services
 from tuanxue.selection.models import Application, ApplicationStatus
@@ -55,7 +56,7 @@ def presidium_install(*, actor, poll: Poll) -> list[Installed]:
     twice changes nothing. Candidates not elected have their applications closed as not elected.
     """
     session = poll.session
-    charter_services.require_league_committee(actor, session.school)
+    require_league_committee(actor, session.school)
     tally = election_tally(poll)
     if poll.kind != PollKind.ELECTION or tally is None:
         raise DomainError(_("Only a closed election installs a presidium."), code="closed")
@@ -108,7 +109,7 @@ def presidium_install(*, actor, poll: Poll) -> list[Installed]:
 def congress_record_sync(session: CongressSession, *, actor=None) -> CongressRecord | None:
     """Write (or bring up to date) the charter's record of this congress: its day, its confirmed
     delegates and whether it elected the presidium. Nothing while no delegate is confirmed."""
-    charter_services.require_league_committee(actor, session.school)
+    require_league_committee(actor, session.school)
     delegates = attendance(session).entitled
     if delegates < 1:
         return None

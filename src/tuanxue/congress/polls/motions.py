@@ -16,14 +16,15 @@ from tuanxue.congress.models import (
     Motion,
     MotionKind,
 )
-from tuanxue.congress.polls.voters import delegate_of, is_league, is_presidium
+from tuanxue.congress.polls.voters import delegate_of, is_presidium
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
+from tuanxue.org.access import is_league_committee
 
 
 def may_review(user, session: CongressSession) -> bool:
     """The presidium of the session's union, or the school League committee."""
-    return is_presidium(user, session.union) or is_league(user, session.school)
+    return is_presidium(user, session.union) or is_league_committee(user, session.school)
 
 
 def motion_create(

@@ -22,9 +22,9 @@ from tuanxue.congress.models import (
     PollStatus,
 )
 from tuanxue.congress.polls.strokes import stroke_order
-from tuanxue.congress.polls.voters import require_league
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
+from tuanxue.org.access import require_league_committee
 from tuanxue.org.models import Student
 
 
@@ -40,7 +40,7 @@ def presidium_seats_max(session: CongressSession) -> int | None:
 
 def poll_create_for_motion(*, actor, motion: Motion, title: str = "") -> Poll:
     session = motion.session
-    require_league(actor, session.school)
+    require_league_committee(actor, session.school)
     if motion.kind == MotionKind.DELEGATE:
         have = motion.cosigners.count()
         if have < session.cosigners_needed:
@@ -79,7 +79,7 @@ def poll_create_election(
     write_in: bool = False,
     runoff_of: Poll | None = None,
 ) -> Poll:
-    require_league(actor, session.school)
+    require_league_committee(actor, session.school)
     seats = int(seats)
     if seats < 1:
         raise DomainError(_("An election needs at least one seat."), field="seats")
@@ -133,7 +133,7 @@ def poll_create_election(
 
 
 def poll_open(*, actor, poll: Poll) -> Poll:
-    require_league(actor, poll.session.school)
+    require_league_committee(actor, poll.session.school)
     with transaction.atomic():
         now = timezone.now()
         changed = Poll.objects.filter(pk=poll.pk, status=PollStatus.DRAFT).update(

@@ -19,7 +19,7 @@ from tuanxue.congress.polls.results import poll_result
 from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_message
 from tuanxue.core.parsing import is_number
-from tuanxue.org.access import get_school_for_viewer
+from tuanxue.org.access import get_school_for_viewer, is_league_committee
 from tuanxue.org.views import login_required_page
 
 
@@ -69,7 +69,7 @@ def ballot(request, school: str, poll_id: int):
         else:
             marks = request.POST.getlist("c")
             write_in = request.POST.get("write_in", "").strip()
-            if len(marks) + (1 if write_in else 0) > poll.seats:
+            if ballots.over_marked(poll, marks, write_in):
                 messages.error(
                     request,
                     _("Mark at most %(seats)s names; this ballot would be invalid.")
@@ -131,7 +131,7 @@ def _choice_label(poll: Poll, choice, valid: bool, names: dict | None = None) ->
 @login_required_page
 def control(request, school: str, poll_id: int):
     poll = fetch_poll(request, school, poll_id)
-    if not voters.is_league(request.user, poll.session.school):
+    if not is_league_committee(request.user, poll.session.school):
         raise PermissionDenied
     if request.method == "POST":
         action = request.POST.get("action")
@@ -244,7 +244,7 @@ def audit_pack(request, school: str, poll_id: int):
 @login_required_page
 def paper_pdf(request, school: str, poll_id: int):
     poll = fetch_poll(request, school, poll_id)
-    if not (voters.is_league(request.user, poll.session.school) or _may_observe(request, poll)):
+    if not (is_league_committee(request.user, poll.session.school) or _may_observe(request, poll)):
         raise PermissionDenied
     response = HttpResponse(paper_ballot_pdf(poll), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="ballot-{poll.pk}.pdf"'

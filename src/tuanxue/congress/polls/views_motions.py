@@ -23,7 +23,7 @@ from tuanxue.congress.polls import services as polls
 from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_message
 from tuanxue.core.parsing import is_number
-from tuanxue.org.access import get_school_for_viewer
+from tuanxue.org.access import get_school_for_viewer, is_league_committee
 from tuanxue.org.models import Student
 from tuanxue.org.views import login_required_page
 from tuanxue.selection.models import Application, ApplicationStatus
@@ -73,7 +73,7 @@ def session_polls(request, school: str, session_id: int):
             "polls": [(p, p.pk in voted) for p in poll_rows],
             "motions": session.motions.select_related("proposer__student").order_by("pk"),
             "delegate": delegate,
-            "league": voters.is_league(request.user, session.school),
+            "league": is_league_committee(request.user, session.school),
             "observer": request.viewer.has_school_office(session.school),
             "may_review": motions.may_review(request.user, session),
             "open": PollStatus.OPEN,
@@ -125,7 +125,7 @@ def motion_detail(request, school: str, motion_id: int):
     session = motion.session
     delegate = voters.delegate_of(request.user, session)
     reviewer = motions.may_review(request.user, session)
-    league = voters.is_league(request.user, session.school)
+    league = is_league_committee(request.user, session.school)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -182,7 +182,7 @@ def _chain_candidates(session) -> dict:
 @login_required_page
 def election_new(request, school: str, session_id: int):
     session = fetch_session(request, school, session_id)
-    if not voters.is_league(request.user, session.school):
+    if not is_league_committee(request.user, session.school):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else _chain_candidates(session)
     if request.method == "POST":

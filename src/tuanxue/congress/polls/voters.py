@@ -12,20 +12,8 @@ from django.utils.translation import gettext as _
 
 from tuanxue.congress.models import CongressSession, Delegate, DelegateStatus, Poll, Signoff
 from tuanxue.core.errors import DomainError
-from tuanxue.org.access import build_viewer
-from tuanxue.org.models import PRESIDIUM_TITLES, Role
-
-
-def is_league(user, school) -> bool:
-    """The school League committee (or the operator) runs the polls."""
-    if user is None:
-        return True
-    return build_viewer(user).has_school_office(school, {Role.SCHOOL_LEAGUE})
-
-
-def require_league(user, school) -> None:
-    if not is_league(user, school):
-        raise DomainError(_("Only the school League committee may do this."), code="forbidden")
+from tuanxue.org.access import build_viewer, is_league_committee
+from tuanxue.org.models import PRESIDIUM_TITLES
 
 
 def is_official(user, school) -> bool:
@@ -84,4 +72,4 @@ def may_see_voters(user, poll: Poll) -> bool:
     scrutineers only."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return is_league(user, poll.session.school) or is_scrutineer_of(user, poll)
+    return is_league_committee(user, poll.session.school) or is_scrutineer_of(user, poll)

@@ -15,15 +15,13 @@ from tuanxue.congress.models import (
     Objection,
 )
 from tuanxue.congress.sessions.services import (
-    is_league_committee,
     lock_session,
     notice_running,
     require_editable,
-    require_league_committee,
 )
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
-from tuanxue.org.access import build_viewer
+from tuanxue.org.access import build_viewer, is_league_committee, require_league_committee
 from tuanxue.org.models import Role, Society, Student
 
 # A delegate in one of these counts; withdrawn and rejected ones make room for another.

@@ -27,9 +27,8 @@ from tuanxue.congress.polls.install import congress_record_sync
 from tuanxue.congress.sessions.quota import coverage
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
-from tuanxue.core.models import School
-from tuanxue.org.access import build_viewer
-from tuanxue.org.models import PRESIDIUM_TITLES, Role, Union
+from tuanxue.org.access import build_viewer, require_league_committee
+from tuanxue.org.models import PRESIDIUM_TITLES, Union
 
 # The preparation timeline: (title, days before the session). Titles are stored in the
 # language of the school (zh-hans) through gettext when the session is created.
@@ -49,23 +48,12 @@ EDITABLE = (SessionStatus.PREPARING, SessionStatus.NOTICE)
 # -- who may -------------------------------------------------------------------------------------
 
 
-def is_league_committee(actor, school: School) -> bool:
-    if actor is None:
-        return True
-    return build_viewer(actor).has_school_office(school, {Role.SCHOOL_LEAGUE})
-
-
-def require_league_committee(actor, school: School) -> None:
-    if not is_league_committee(actor, school):
-        raise DomainError(_("Only the school League committee may do this."), code="forbidden")
-
-
 def is_door_staff(actor, session: CongressSession) -> bool:
     """The League committee, or a user holding a presidium post of the session's union."""
     if actor is None:
         return True
     viewer = build_viewer(actor)
-    if viewer.has_school_office(session.school, {Role.SCHOOL_LEAGUE}):
+    if viewer.is_league_committee(session.school):
         return True
     return any(
         post.union_id == session.union_id and post.title in PRESIDIUM_TITLES

@@ -151,6 +151,6 @@ def grantable_roles(viewer, school) -> list[str]:
     return [
         r
         for r in rules.GRANTABLE
-        if rules.is_school_league(viewer, school)
+        if viewer.is_league_committee(school)
         or (r not in rules.SCHOOL_SCOPED and rules.league_college_ids(viewer, school))
     ]

@@ -27,11 +27,6 @@ def scope_of(role: str) -> str:
     return "class"
 
 
-def is_school_league(viewer: Viewer, school: School) -> bool:
-    """The school League committee (or a superuser) of this school."""
-    return viewer.has_school_office(school, {Role.SCHOOL_LEAGUE})
-
-
 def league_college_ids(viewer: Viewer, school: School) -> set[int]:
     """The colleges whose League committee this viewer is."""
     return {
@@ -57,13 +52,13 @@ def may_grant(viewer: Viewer, school: School, role: str, college_id: int | None)
     gives its own college's roles and its classes' League branch secretaries."""
     if role not in GRANTABLE:
         return False
-    if is_school_league(viewer, school):
+    if viewer.is_league_committee(school):
         return True
     return role not in SCHOOL_SCOPED and college_id in league_college_ids(viewer, school)
 
 
 def may_manage_roles(viewer: Viewer, school: School) -> bool:
-    return is_school_league(viewer, school) or bool(league_college_ids(viewer, school))
+    return viewer.is_league_committee(school) or bool(league_college_ids(viewer, school))
 
 
 def may_see_roles(viewer: Viewer, school: School) -> bool:
@@ -90,7 +85,7 @@ def may_edit_staff(viewer: Viewer, school: School) -> bool:
 
 
 def may_manage_accounts(viewer: Viewer, school: School) -> bool:
-    return is_school_league(viewer, school) or bool(league_college_ids(viewer, school))
+    return viewer.is_league_committee(school) or bool(league_college_ids(viewer, school))
 
 
 def may_see_accounts(viewer: Viewer, school: School) -> bool:
@@ -99,7 +94,7 @@ def may_see_accounts(viewer: Viewer, school: School) -> bool:
 
 def account_colleges(viewer: Viewer, school: School) -> set[int] | None:
     """The colleges whose people's accounts this viewer looks after; None means every one."""
-    if is_school_league(viewer, school):
+    if viewer.is_league_committee(school):
         return None
     return league_college_ids(viewer, school)
 

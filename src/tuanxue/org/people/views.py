@@ -125,7 +125,7 @@ def staff_edit(request, school: str, staff_id: int):
 
 def _scope_colleges(viewer, school) -> set[int] | None:
     """None: the whole school; else the colleges a college office looks after."""
-    if rules.is_school_league(viewer, school) or viewer.has_school_office(school):
+    if viewer.is_league_committee(school) or viewer.has_school_office(school):
         return None
     return rules.office_college_ids(viewer, school)
 
@@ -138,7 +138,7 @@ def roles(request, school: str):
     may_manage = rules.may_manage_roles(viewer, school_obj)
     if request.method == "POST" and not may_manage:
         raise PermissionDenied
-    if rules.is_school_league(viewer, school_obj):
+    if viewer.is_league_committee(school_obj):
         colleges = College.objects.filter(school=school_obj)
     else:
         colleges = College.objects.filter(pk__in=rules.league_college_ids(viewer, school_obj))
@@ -188,7 +188,7 @@ def roles(request, school: str):
     scope = _scope_colleges(viewer, school_obj)
     candidates = []
     if may_manage and query:
-        search_scope = None if rules.is_school_league(viewer, school_obj) else scope
+        search_scope = None if viewer.is_league_committee(school_obj) else scope
         candidates = selectors.search_people(school_obj, query, search_scope)
     grants = list(selectors.open_grants(school_obj, scope))
     rows = [
@@ -254,7 +254,7 @@ def role_revoke(request, school: str, grant_id: int):
 
 def _accounts_forms(request, school_obj, data=None):
     viewer = request.viewer
-    whole = rules.is_school_league(viewer, school_obj)
+    whole = viewer.is_league_committee(school_obj)
     allowed = rules.account_colleges(viewer, school_obj)
     colleges = College.objects.filter(school=school_obj)
     if allowed is not None:

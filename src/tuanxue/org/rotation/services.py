@@ -40,12 +40,11 @@ from django.utils.translation import gettext as _
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import Semester
-from tuanxue.org.access import Viewer, build_viewer
+from tuanxue.org.access import build_viewer
 from tuanxue.org.models import (
     PRESIDIUM_TITLES,
     BodyKind,
     Membership,
-    Role,
     RotationSlot,
     Union,
 )
@@ -54,19 +53,10 @@ from tuanxue.org.services import lock_union
 # -- who may edit --------------------------------------------------------------------------
 
 
-def is_league_committee(viewer: Viewer, union: Union) -> bool:
-    """The school League committee; for a college union also that college's League committee."""
-    if viewer.has_school_office(union.school, {Role.SCHOOL_LEAGUE}):
-        return True
-    return union.college_id is not None and any(
-        g.college_id == union.college_id for g in viewer.grants_for(Role.COLLEGE_LEAGUE)
-    )
-
-
 def _require_league_committee(actor, union: Union) -> None:
     if actor is None:
         return
-    if not is_league_committee(build_viewer(actor), union):
+    if not build_viewer(actor).guides_union(union):
         raise DomainError(
             _("Only the League committee may set the executive chair rotation."),
             code="forbidden",

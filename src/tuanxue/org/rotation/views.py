@@ -53,7 +53,7 @@ def rotation_page(request, school: str, union_id: int):
     union = get_union_for_viewer(union_id, viewer)
     if union.school.code != school:
         raise Http404
-    can_edit = rotation.is_league_committee(viewer, union)
+    can_edit = viewer.guides_union(union)
     everything = request.GET.get("all") == "1" or request.POST.get("all") == "1"
     action = request.POST.get("action") if request.method == "POST" else None
     generate_form = GenerateForm(

@@ -29,7 +29,6 @@ from tuanxue.org.models import (
     Student,
     Union,
 )
-from tuanxue.org.rotation.services import is_league_committee
 from tuanxue.org.services import lock_union
 from tuanxue.selection.eligibility import eligibility_many
 from tuanxue.selection.models import ExitRequestStatus, ResignationRequest
@@ -58,7 +57,7 @@ def is_presidium_of(viewer: Viewer, union: Union) -> bool:
 
 def may_decide_resignations(viewer: Viewer, union: Union) -> bool:
     """A presidium member of the union (an open presidium post) or the League committee."""
-    return is_presidium_of(viewer, union) or is_league_committee(viewer, union)
+    return is_presidium_of(viewer, union) or viewer.guides_union(union)
 
 
 def presidium_users(union: Union) -> list:
@@ -250,7 +249,7 @@ def member_remove(*, actor, membership: Membership, reason: str, basis: str) -> 
         pk=membership.pk
     )
     union = membership.union
-    if actor is not None and not is_league_committee(build_viewer(actor), union):
+    if actor is not None and not build_viewer(actor).guides_union(union):
         raise _forbidden(_("Only the League committee may remove a member."))
     if basis not in REMOVAL_BASES:
         raise DomainError(_("Choose the basis for the removal."), field="basis")
@@ -292,7 +291,7 @@ def member_remove(*, actor, membership: Membership, reason: str, basis: str) -> 
 
 def term_end(*, actor, union: Union, day: dt.date) -> list[Membership]:
     """The League committee ends every open post of the union on ``day`` (all or nothing)."""
-    if actor is not None and not is_league_committee(build_viewer(actor), union):
+    if actor is not None and not build_viewer(actor).guides_union(union):
         raise _forbidden(_("Only the League committee may end the term."))
     if day > timezone.localdate():
         raise DomainError(_("The term can only be ended on today or an earlier day."), field="day")

@@ -33,7 +33,6 @@ from tuanxue.org.access import (
     get_union_for_viewer,
 )
 from tuanxue.org.models import PRESIDIUM_TITLES, Membership, Role, Title
-from tuanxue.org.rotation.services import is_league_committee
 from tuanxue.org.views import login_required_page
 from tuanxue.selection import handover
 from tuanxue.selection.exits import services as exits
@@ -256,9 +255,7 @@ def handover_notes(request, school: str, body_id: int, title: str):
     if title not in Title.values:
         raise Http404
     viewer = request.viewer
-    may_read_all = handover.holds_seat(viewer, body, title) or is_league_committee(
-        viewer, body.union
-    )
+    may_read_all = handover.holds_seat(viewer, body, title) or viewer.guides_union(body.union)
     notes = list(handover.notes_visible_to(viewer, body, title))
     if not may_read_all and not notes:
         raise Http404
@@ -280,7 +277,7 @@ def handover_notes(request, school: str, body_id: int, title: str):
 def _may_open_queue(viewer, school) -> bool:
     """The League committee (school or college) and presidium members of this school."""
     return (
-        viewer.has_school_office(school, {Role.SCHOOL_LEAGUE})
+        viewer.is_league_committee(school)
         or any(g.school_id == school.pk for g in viewer.grants_for(Role.COLLEGE_LEAGUE))
         or any(p.title in PRESIDIUM_TITLES and p.school_id == school.pk for p in viewer.posts)
     )
@@ -364,7 +361,7 @@ def decide(request, school: str, request_id: int):
 def _league_union(request, school: str, union_id: int):
     union = get_union_for_viewer(union_id, request.viewer)
     ensure_school_code(union.school, school)
-    if not is_league_committee(request.viewer, union):
+    if not request.viewer.guides_union(union):
         raise PermissionDenied
     return union
 
@@ -403,7 +400,7 @@ def union_exits(request, school: str, union_id: int):
 def remove(request, school: str, membership_id: int):
     membership = get_membership_for_viewer(membership_id, request.viewer)
     ensure_school_code(membership.union.school, school)
-    if not is_league_committee(request.viewer, membership.union):
+    if not request.viewer.guides_union(membership.union):
         raise PermissionDenied
     initial = {"basis": request.GET.get("basis", "academic")}
     form = RemoveForm(request.POST or None, initial=initial)

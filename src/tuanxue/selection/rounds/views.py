@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuanxue.core.errors import DomainError
-from tuanxue.core.forms import refuse_form
-from tuanxue.org.access import get_school_for_viewer, get_union_for_viewer
+from tuanxue.core.forms import refuse_form, refuse_message
+from tuanxue.org.access import get_school_for_viewer, get_union_for_viewer, student_of
 from tuanxue.org.models import Union
 from tuanxue.org.views import login_required_page
 from tuanxue.selection.access import may_run_rounds
@@ -29,7 +29,6 @@ from tuanxue.selection.rounds import services as round_services
 from tuanxue.selection.selectors import (
     chains_for,
     get_round_for_viewer,
-    own_student,
     step_of,
     waited,
 )
@@ -85,7 +84,7 @@ def rounds(request, school: str):
             "current": current,
             "past": past,
             "unions": unions,
-            "is_student": own_student(viewer, school_obj) is not None,
+            "is_student": student_of(viewer, school_obj) is not None,
         },
     )
 
@@ -156,7 +155,7 @@ def _round_page(request, rnd: RecruitmentRound, *, extend_form=None, status=200)
                 else ""
             )
             applications.append(application)
-    student = own_student(viewer, rnd.school)
+    student = student_of(viewer, rnd.school)
     mine = (
         Application.objects.filter(round=rnd, student=student).first()
         if student is not None
@@ -228,9 +227,7 @@ def round_close(request, school: str, round_id: int):
     try:
         round_services.round_close(actor=request.user, rnd=rnd)
     except DomainError as exc:
-        if exc.code == "forbidden":
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
+        refuse_message(request, exc)
     else:
         messages.success(request, _("Applications are closed."))
     return redirect("selection:round", school=school, round_id=rnd.pk)

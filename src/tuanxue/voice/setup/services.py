@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
+from tuanxue.org.access import is_league_committee
 from tuanxue.org.models import StaffPerson, Student
 from tuanxue.voice.access import rights_for_user
 from tuanxue.voice.models import (
@@ -48,7 +49,7 @@ def forbidden(message: str | None = None) -> DomainError:
 
 
 def _require_league(actor, school: School) -> None:
-    if actor is not None and not rights_for_user(actor, school).may_configure:
+    if not is_league_committee(actor, school):
         raise forbidden(_("Only the school League committee configures the student voice."))
 
 
