@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from e2e.conftest import log_in
-from tests.congress.test_ballots import Hall
+from tests.builders.congress import Hall
 from tuanxue.congress.checkin import services as checkin
 from tuanxue.congress.models import SessionStatus
 from tuanxue.congress.polls import decisions, results

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from tests.builders.activities import scan_in
 from tests.ledger import factories as f
 from tuanxue.activities import qr
 from tuanxue.activities.attendance import services as svc
@@ -28,18 +29,6 @@ def setup(kit):
     kit.volunteer = kit.user(student=True)
     kit.signup = f.confirmed(kit.role, kit.volunteer.student)
     return kit
-
-
-def scan_in(kit, user, at=None):
-    at = at or kit.now
-    return svc.check_in(
-        actor=user,
-        activity=kit.activity,
-        student=user.student,
-        method=CheckMethod.QR,
-        token=qr.make_token(kit.activity.pk, now=at),
-        at=at,
-    )
 
 
 def scan_out(kit, user, at):

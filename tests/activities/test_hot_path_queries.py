@@ -11,10 +11,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.activities.test_attendance import scan_in
-from tests.activities.test_services import build_world, make_proposal, supporters
-from tests.activities.test_signup import VolunteerKit, role_of
-from tests.activities.test_volunteer_api import API, bearer, post_signup
+from tests.builders.activities import (
+    API,
+    VolunteerKit,
+    bearer,
+    build_world,
+    make_proposal,
+    post_signup,
+    role_of,
+    scan_in,
+    supporters,
+)
 from tests.ledger import factories as f
 from tuanxue.activities.proposals import services as proposals
 from tuanxue.core.api.tokens import TOUCH_EVERY

@@ -4,12 +4,12 @@ proposals with supports, threshold and window; ratings after check-in."""
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from tests.builders.activities import build_world, make_activity, make_proposal, supporters
 from tuanxue.activities import services
 from tuanxue.activities.models import (
     Activity,
@@ -25,49 +25,7 @@ from tuanxue.activities.models import (
 from tuanxue.activities.proposals import services as proposals
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent, Notification
-from tuanxue.org.models import Role, Title
-
-
-def build_world(kit) -> SimpleNamespace:
-    """A department with a minister, the League committee, a read-only office and students."""
-    w = SimpleNamespace(kit=kit, school=kit.school)
-    w.dept = kit.department("文艺部", "组织文艺活动")
-    w.league = kit.user(f"{kit.school.code}-league", role=Role.SCHOOL_LEAGUE)
-    w.party = kit.user(f"{kit.school.code}-party", role=Role.SCHOOL_PARTY)
-    w.minister_user = kit.user(f"{kit.school.code}-minister")
-    w.minister = kit.student(name="部长", user=w.minister_user)
-    kit.post(w.minister, w.dept, Title.MINISTER)
-    w.student_user = kit.user(f"{kit.school.code}-stu")
-    w.student = kit.student(name="学生甲", user=w.student_user)
-    w.start = timezone.now() + dt.timedelta(days=10)
-    return w
-
-
-def make_activity(w, *, capacity=50, external="", actor=None, **extra) -> Activity:
-    fields = {
-        "title": "校园歌手大赛",
-        "description": "面向全校的歌唱比赛。",
-        "area": "aesthetics",
-        "brands": ["school_brand"],
-        "starts_at": w.start,
-        "ends_at": w.start + dt.timedelta(hours=3),
-        "place": "大学生活动中心",
-        "capacity": capacity,
-        "audience_colleges": [],
-        "audience_grades": [],
-        "credit": 2,
-        "credit_unit": "hours",
-        "external_contact": external,
-    }
-    fields.update(extra)
-    return services.activity_create(
-        actor=actor or w.minister_user, school=w.school, organiser_body=w.dept, **fields
-    )
-
-
-@pytest.fixture
-def w(kit):
-    return build_world(kit)
+from tuanxue.org.models import Role
 
 
 def actions(activity) -> list[str]:
@@ -306,23 +264,6 @@ def test_cancel_needs_a_reason(w):
 
 
 # -- proposals ---------------------------------------------------------------------------------
-
-
-def make_proposal(w, *, actor=None, until=None):
-    return proposals.proposal_create(
-        actor=actor or w.student_user,
-        body=w.dept,
-        title="周末草地音乐会",
-        goal="在草地上举办轻松的音乐会，丰富周末生活。",
-        audience="全校同学",
-        budget="800",
-        organisers="音乐爱好者若干",
-        support_until=until or timezone.now() + dt.timedelta(days=7),
-    )
-
-
-def supporters(w, n):
-    return [w.kit.user(f"sup{w.school.pk}-{i}", student=True) for i in range(n)]
 
 
 def test_proposal_threshold_puts_it_on_the_list_and_tells_the_heads(w, settings):

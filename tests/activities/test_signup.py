@@ -6,96 +6,25 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
-from tests.conftest import SchoolKit
+from tests.builders.activities import VolunteerKit, role_of, shift
 from tuanxue.activities.models import (
-    Activity,
-    ActivityStatus,
     ProjectStatus,
     Signup,
     SignupMode,
     SignupStatus,
-    VolunteerProject,
-    VolunteerRole,
 )
 from tuanxue.activities.volunteer import signup as svc
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent, Notification
 from tuanxue.org import services as org_services
-from tuanxue.org.models import Major, Role, Title
-
-
-class VolunteerKit:
-    """A published activity of the school union's volunteer department, run by a League
-    committee user, and helpers for projects and students."""
-
-    def __init__(self, kit: SchoolKit):
-        self.kit = kit
-        self.school = kit.school
-        self.body = kit.department("青年志愿者协会", "志愿服务")
-        self.league = kit.user(role=Role.SCHOOL_LEAGUE)
-        self.now = timezone.now()
-        self.day = self.now + dt.timedelta(days=3)
-        self.activity = Activity.objects.create(
-            school=kit.school,
-            title="新生文艺汇演",
-            description="迎新晚会",
-            area="culture_sports",
-            starts_at=self.day,
-            ends_at=self.day + dt.timedelta(hours=4),
-            place="大礼堂",
-            organiser_body=self.body,
-            status=ActivityStatus.PUBLISHED,
-        )
-
-    def project(self, *, mode=SignupMode.FIRST_COME, roles=None, **extra) -> VolunteerProject:
-        fields = {
-            "title": "文艺汇演志愿者",
-            "description": "引导、检票",
-            "opens_at": self.now - dt.timedelta(hours=1),
-            "closes_at": self.now + dt.timedelta(days=1),
-            "withdraw_until": self.now + dt.timedelta(hours=12),
-            "from_classes": [],
-            "from_societies": [],
-        }
-        fields.update(extra)
-        roles = [self.role_spec("引导员", 2)] if roles is None else roles
-        return svc.project_create(
-            actor=self.league, activity=self.activity, mode=mode, roles=roles, **fields
-        )
-
-    def role_spec(self, name="引导员", slots=2, start_h=0, hours=2, **extra) -> dict:
-        start = self.day + dt.timedelta(hours=start_h)
-        return {
-            "name": name,
-            "slots": slots,
-            "shift_starts_at": start,
-            "shift_ends_at": start + dt.timedelta(hours=hours),
-            **extra,
-        }
-
-    def student_user(self, **extra):
-        user = self.kit.user()
-        self.kit.student(user=user, **extra)
-        return user
-
-
-def role_of(project, name=None) -> VolunteerRole:
-    roles = project.roles.all()
-    return roles.get(name=name) if name else roles.get()
+from tuanxue.org.models import Major, Title
 
 
 @pytest.fixture
 def vk(kit) -> VolunteerKit:
     return VolunteerKit(kit)
-
-
-def shift(project: VolunteerProject, **delta) -> None:
-    """Move the project's times relative to now (as if time had passed)."""
-    VolunteerProject.objects.filter(pk=project.pk).update(**delta)
-    project.refresh_from_db()
 
 
 # -- creating ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 again and takes the place with the role's row held exclusively (no lock upgrade, so no
 deadlock between sign-ups sharing the row)."""
 
-from tests.activities.test_signup import VolunteerKit, role_of
+from tests.builders.activities import VolunteerKit, role_of
 from tuanxue.activities.models import SignupStatus, VolunteerRole
 from tuanxue.activities.volunteer import signup as svc
 

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from tests.activities.test_signup import VolunteerKit, role_of
+from tests.builders.activities import VolunteerKit, role_of
 from tests.conftest import SchoolKit
 from tuanxue.activities.models import Signup, SignupStatus, VolunteerRole
 from tuanxue.activities.volunteer import signup as svc

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.activities.test_services import build_world, make_activity, make_proposal
+from tests.builders.activities import build_world, make_activity, make_proposal
 from tuanxue.activities import services
 from tuanxue.activities.models import (
     Activity,

@@ -8,31 +8,14 @@ import datetime as dt
 
 import pytest
 
-from tests.activities.test_signup import VolunteerKit, role_of, shift
+from tests.builders.activities import API, VolunteerKit, bearer, post_signup, role_of, shift
 from tests.conftest import SchoolKit
 from tuanxue.activities.models import ActivityStatus, Signup, SignupMode, SignupStatus
-from tuanxue.core.api.tokens import token_create
-
-API = "/api/v1"
-
-
-def bearer(user) -> dict:
-    _, key = token_create(actor=user, user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
 @pytest.fixture
 def vk(kit) -> VolunteerKit:
     return VolunteerKit(kit)
-
-
-def post_signup(client, project, role, user, **headers):
-    return client.post(
-        f"{API}/volunteer-projects/{project.pk}/signups",
-        {"role": role.pk},
-        content_type="application/json",
-        **(headers or bearer(user)),
-    )
 
 
 def test_signup_confirmed_then_waiting_with_position(client, vk):

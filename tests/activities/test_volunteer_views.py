@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.activities.test_signup import VolunteerKit, role_of, shift
+from tests.builders.activities import VolunteerKit, role_of, shift
 from tuanxue.activities.models import (
     ProjectStatus,
     Signup,

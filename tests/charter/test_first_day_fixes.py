@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from tests.charter.test_documents import DAY, build_school
+from tests.builders.charter import DAY, build_school
 from tuanxue.charter import services as charter_services
 from tuanxue.charter.assessment import PASS, assess
 from tuanxue.charter.rules import SEED_2020

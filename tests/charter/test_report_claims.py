@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from tests.charter.test_documents import DAY, build_school, docx_text
+from tests.builders.charter import DAY, build_school, docx_text
 from tuanxue.charter import services as charter_services
 from tuanxue.charter.assessment import assess
 from tuanxue.charter.documents import build as documents

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from tests.charter.test_documents import DAY, build_school
+from tests.builders.charter import DAY, build_school
 from tuanxue.charter import services as charter_services
 from tuanxue.charter.models import Assessment
 from tuanxue.core.errors import DomainError

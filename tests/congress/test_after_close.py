@@ -1,6 +1,6 @@
 """What closing a poll or a session sets in motion."""
 
-from tests.congress.test_ballots import Hall
+from tests.builders.congress import Hall
 from tuanxue.charter.models import Charter, CongressRecord
 from tuanxue.charter.rules import SEED_2020
 from tuanxue.congress.models import MotionKind, SessionStatus

@@ -9,8 +9,8 @@ import threading
 import pytest
 from django.db import connection
 
+from tests.builders.congress import Hall, recount_from_pack
 from tests.conftest import SchoolKit
-from tests.congress.test_ballots import Hall, recount_from_pack
 from tuanxue.congress.models import Ballot, VoterMark
 from tuanxue.congress.polls import ballots, decisions, results
 from tuanxue.core.audit import verify_chain

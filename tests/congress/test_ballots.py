@@ -2,104 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
+from tests.builders.congress import Hall, recount_from_pack
 from tuanxue.congress.models import (
     Ballot,
-    CongressSession,
-    Delegate,
-    DelegateStatus,
     MotionKind,
     Poll,
     PollStatus,
     VoterMark,
 )
-from tuanxue.congress.polls import auditpack, ballots, decisions, motions, results
-from tuanxue.congress.polls import recount as independent
+from tuanxue.congress.polls import ballots, decisions, motions, results
 from tuanxue.congress.polls import services as polls
 from tuanxue.core.errors import DomainError
 from tuanxue.org.models import Role
-
-
-class Hall:
-    """A congress session with confirmed, checked-in delegates who have accounts."""
-
-    def __init__(self, kit, delegates: int = 5, *, present: int | None = None, cosigners=2):
-        self.kit = kit
-        if not hasattr(kit, "charter"):
-            kit.adopt_seed_charter()
-        self.session = CongressSession.objects.create(
-            school=kit.school,
-            union=kit.school_union,
-            number=14,
-            name="第十四次学生代表大会",
-            held_on=dt.date(2020, 8, 25),
-            venue="大礼堂",
-            roster_cutoff=dt.date(2020, 6, 30),
-            cosigners_needed=cosigners,
-        )
-        self.league = kit.user(role=Role.SCHOOL_LEAGUE)
-        self.delegates = []
-        present = delegates if present is None else present
-        for i in range(delegates):
-            user = kit.user()
-            student = kit.student(user=user)
-            self.delegates.append(
-                Delegate.objects.create(
-                    session=self.session,
-                    student=student,
-                    college=kit.college,
-                    status=DelegateStatus.CONFIRMED,
-                    checked_in_at=timezone.now() if i < present else None,
-                )
-            )
-
-    def user(self, i):
-        return self.delegates[i].student.user
-
-    def motion(self, *, majority="half", base="present", kind=MotionKind.PRESIDIUM):
-        return motions.motion_create(
-            actor=self.league,
-            session=self.session,
-            kind=kind,
-            title="关于工作报告的决议",
-            text="大会同意工作报告。",
-            majority=majority,
-            base=base,
-        )
-
-    def motion_poll(self, **kw):
-        poll = polls.poll_create_for_motion(actor=self.league, motion=self.motion(**kw))
-        return polls.poll_open(actor=self.league, poll=poll)
-
-    def election(self, names, seats, *, write_in=False, open_=True):
-        candidates = [self.kit.student(name=n) for n in names]
-        poll = polls.poll_create_election(
-            actor=self.league,
-            session=self.session,
-            title="主席团选举",
-            seats=seats,
-            candidates=candidates,
-            write_in=write_in,
-        )
-        return polls.poll_open(actor=self.league, poll=poll) if open_ else poll
-
-    def cand(self, poll, name):
-        return poll.candidates.get(student__name=name).pk
-
-
-def recount_from_pack(poll) -> dict:
-    """Recount from the audit pack alone (``congress.recount``) and check it against the
-    app's published result; return the recount."""
-    pack = independent.read_pack(auditpack.audit_pack_zip(poll))
-    counted = independent.recount(pack)
-    assert independent.compare(counted, pack["result"]) == []
-    return counted
 
 
 def test_candidates_in_surname_stroke_order(kit):

@@ -1,33 +1,15 @@
 """Check-in: idempotent at the door, self check-in with the hall code in an open session, and the
 projector's figures."""
 
-import datetime as dt
-
 import pytest
 
-from tests.congress.test_delegates import TODAY, Congress
+from tests.builders.congress import TODAY, build_hall
 from tuanxue.congress.checkin import services as checkin
 from tuanxue.congress.models import SessionStatus
 from tuanxue.congress.sessions import services as sessions
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent
 from tuanxue.org.models import Title
-
-
-def build_hall(kit):
-    """A session on public notice with three confirmed delegates; one of them has an account."""
-    congress = Congress(kit)
-    user = kit.user("delegate_user")
-    student = congress.info_students[0]
-    student.user = user
-    student.save()
-    congress.delegates = congress.fill()
-    congress.delegate_user = user
-    sessions.notice_start(
-        actor=congress.league, session=congress.session, until=TODAY + dt.timedelta(days=3)
-    )
-    congress.session.refresh_from_db()
-    return congress
 
 
 @pytest.fixture

@@ -4,94 +4,15 @@ public notice and objections, coverage gaps, and a session that refuses to open 
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
+from tests.builders.congress import TODAY, Congress
 from tuanxue.congress.models import DelegateStatus, SessionStatus
 from tuanxue.congress.sessions import delegates as svc
 from tuanxue.congress.sessions import services as sessions
 from tuanxue.congress.sessions.quota import coverage
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent
-from tuanxue.org import services
-from tuanxue.org.models import Major, Role, Society, Title
-
-TODAY = timezone.localdate()
-
-
-class Congress:
-    """A school with two colleges (信息学院 with 150 students, 机电学院 with 80), two grades, a
-    major society, the League committee, branches and college committees, and a session."""
-
-    def __init__(self, kit):
-        self.kit = kit
-        school = kit.school
-        self.info = kit.college
-        self.mech = services.college_create(actor=None, school=school, name="机电学院")
-        mech_major = Major.objects.create(school=school, college=self.mech, name="机电一体化")
-        self.mech_class = services.class_group_create(
-            actor=None,
-            school=school,
-            college=self.mech,
-            major=mech_major,
-            name="机电2101",
-            grade=2021,
-        )
-        self.info_students = [kit.student() for _ in range(150)]
-        self.mech_students = [
-            kit.student(
-                college=self.mech, major=mech_major, class_group=self.mech_class, grade=2021
-            )
-            for _ in range(80)
-        ]
-        self.society = Society.objects.create(school=school, name="街舞社", is_major=True)
-        self.league = kit.user("league", role=Role.SCHOOL_LEAGUE)
-        self.info_branch = kit.user("info_branch", role=Role.LEAGUE_BRANCH)  # 软件2001
-        self.info_college = kit.user("info_college", role=Role.COLLEGE_LEAGUE)
-        self.mech_college = kit.user("mech_college")
-        services.role_grant_create(
-            actor=None,
-            user=self.mech_college,
-            role=Role.COLLEGE_LEAGUE,
-            school=school,
-            college=self.mech,
-        )
-        self.mech_branch = kit.user("mech_branch")
-        services.role_grant_create(
-            actor=None,
-            user=self.mech_branch,
-            role=Role.LEAGUE_BRANCH,
-            school=school,
-            class_group=self.mech_class,
-        )
-        self.member = kit.user("member", student=True)
-        self.session = sessions.session_create(
-            actor=self.league,
-            union=kit.school_union,
-            number=14,
-            name="第十四次学生代表大会",
-            held_on=TODAY + dt.timedelta(days=30),
-            venue="大礼堂",
-            roster_cutoff=TODAY,
-            quorum="0.667",
-            cosigners_needed=3,
-        )
-
-    def confirmed(self, student, *, society=None):
-        college_user = (
-            self.info_college if student.college_id == self.info.pk else self.mech_college
-        )
-        delegate = svc.delegate_nominate(
-            actor=college_user, session=self.session, student=student, society=society
-        )
-        svc.delegate_elect(actor=college_user, delegate=delegate)
-        return svc.credential_review(actor=self.league, delegate=delegate, confirmed=True)
-
-    def fill(self):
-        """Quotas met (信息 2, 机电 1), both grades and the major society represented."""
-        a = self.confirmed(self.info_students[0], society=self.society)
-        b = self.confirmed(self.info_students[1])
-        c = self.confirmed(self.mech_students[0])
-        return [a, b, c]
+from tuanxue.org.models import Title
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from tests.congress.test_ballots import Hall
+from tests.builders.congress import Hall
 from tuanxue.congress.models import Ballot, MotionKind, Poll, VoterMark
 from tuanxue.congress.polls import ballots, decisions, results
 from tuanxue.congress.polls import recount as independent

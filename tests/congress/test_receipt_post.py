@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.congress.test_ballots import Hall
+from tests.builders.congress import Hall
 from tuanxue.congress.polls import ballots, decisions
 from tuanxue.org.models import Role
 

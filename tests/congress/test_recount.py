@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.congress.test_ballots import Hall
+from tests.builders.congress import Hall
 from tuanxue.congress.models import Poll
 from tuanxue.congress.polls import auditpack, ballots, decisions, results
 from tuanxue.congress.polls import recount as independent

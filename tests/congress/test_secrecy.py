@@ -8,7 +8,7 @@ import zipfile
 
 from django.db import connection, models
 
-from tests.congress.test_ballots import Hall
+from tests.builders.congress import Hall
 from tuanxue.congress.models import Ballot, VoterMark
 from tuanxue.congress.polls import auditpack, ballots, decisions
 from tuanxue.core.models import AuditEvent

@@ -17,7 +17,7 @@ import secrets
 import pytest
 from django.db import connection
 
-from tests.congress.test_ballots import Hall
+from tests.builders.congress import Hall
 from tuanxue.congress.models import Ballot, VoterMark
 from tuanxue.congress.polls import ballots, decisions
 

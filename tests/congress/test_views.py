@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from tests.congress.test_checkin import build_hall
+from tests.builders.congress import build_hall
 from tuanxue.congress.checkin import services as checkin
 from tuanxue.congress.models import Delegate, DelegateStatus, Objection, SessionStatus
 from tuanxue.congress.sessions import delegates as svc

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.congress.test_ballots import Hall
+from tests.builders.congress import Hall
 from tuanxue.charter.models import Charter
 from tuanxue.charter.rules import SEED_2020
 from tuanxue.congress.models import MotionKind, Poll

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from tests.builders.congress import Hall
 from tests.conftest import SchoolKit
-from tests.congress.test_ballots import Hall
 from tuanxue.charter.assessment import assess
 from tuanxue.charter.documents import build as documents
 from tuanxue.congress.polls import ballots, decisions

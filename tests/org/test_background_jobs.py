@@ -12,8 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.org.test_import_views import upload
-from tests.org.test_imports import STUDENT_HEADERS, counts, student_rows, write_xlsx
+from tests.builders.org import STUDENT_HEADERS, counts, student_rows, upload, write_xlsx
 from tuanxue.core.models import AuditEvent, Notification
 from tuanxue.org.imports.jobs import import_job_confirm_later, import_job_queue
 from tuanxue.org.jobs import services as background

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.org.test_imports import (
+from tests.builders.org import (
     STUDENT_HEADERS,
     counts,
     messages,

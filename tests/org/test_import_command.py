@@ -9,7 +9,7 @@ from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 from django.db import connections
 
-from tests.org.test_imports import (
+from tests.builders.org import (
     MEMBERSHIP_HEADERS,
     RECORD_HEADERS,
     STUDENT_HEADERS,

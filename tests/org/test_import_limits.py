@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.org.test_imports import (
+from tests.builders.org import (
     STUDENT_HEADERS,
     counts,
     messages,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.org.test_imports import STUDENT_HEADERS, messages, run_import, student_row, write_xlsx
+from tests.builders.org import STUDENT_HEADERS, messages, run_import, student_row, write_xlsx
 from tuanxue.org.models import PoliticalStatus, Student
 
 

@@ -6,11 +6,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.org.test_imports import (
+from tests.builders.org import (
     STUDENT_HEADERS,
     counts,
     student_row,
     student_rows,
+    upload,
     write_csv,
     write_xlsx,
 )
@@ -30,14 +31,6 @@ def manager(kit, client):
     user = kit.user(role=Role.SCHOOL_LEAGUE)
     client.force_login(user)
     return user
-
-
-def upload(client, kit, path, kind="students"):
-    with open(path, "rb") as handle:
-        return client.post(
-            reverse("org:imports", args=[kit.school.code]),
-            {"kind": kind, "file": SimpleUploadedFile(path.name, handle.read())},
-        )
 
 
 def test_the_page_shows_the_form_and_an_empty_state(kit, client, manager):

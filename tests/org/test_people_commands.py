@@ -12,8 +12,8 @@ from django.core.management import call_command, load_command_class
 from django.db import connections
 from django.utils import translation
 
+from tests.builders.org import write_csv, write_xlsx
 from tests.org.people_kit import second_college, staff_user
-from tests.org.test_imports import write_csv, write_xlsx
 from tuanxue.core.models import AuditEvent
 from tuanxue.org.models import AccountState, ImportJob, ImportStatus, Role, RoleGrant, StaffPerson
 

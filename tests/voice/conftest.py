@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tuanxue.org.models import Role, StaffPerson, Title
-from tuanxue.voice.models import Category, DepartmentKind
+from tuanxue.voice.models import Category, DayKind, DepartmentKind
 from tuanxue.voice.setup import services as setup
 
 
@@ -90,3 +90,20 @@ def w(chartered):
         members=[member],
     )
     return w
+
+
+@pytest.fixture
+def national_day(kit):
+    """2020: National Day and Mid-Autumn, 10-01..10-08 off, Sunday 09-27 and Saturday 10-10
+    worked instead (the State Council's 2020 schedule)."""
+    for day in range(1, 9):
+        setup.calendar_day_set(
+            actor=None,
+            school=kit.school,
+            date=dt.date(2020, 10, day),
+            kind=DayKind.HOLIDAY,
+            name="国庆节、中秋节",
+        )
+    for day in (dt.date(2020, 9, 27), dt.date(2020, 10, 10)):
+        setup.calendar_day_set(actor=None, school=kit.school, date=day, kind=DayKind.WORKDAY)
+    return kit.school

@@ -10,7 +10,7 @@ import statistics
 import pytest
 from django.urls import reverse
 
-from tests.voice.test_services import answer, submit
+from tests.builders.voice import answer, submit
 from tuanxue.core.api.tokens import token_create
 from tuanxue.voice import moderation, services
 from tuanxue.voice.board.stats import board_stats

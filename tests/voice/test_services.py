@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from tests.builders.voice import TEXT, answer, submit  # noqa: F401
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent, Notification
 from tuanxue.voice import moderation, services
@@ -25,30 +26,6 @@ from tuanxue.voice.models import (
     Supporter,
     VoicePolicy,
 )
-
-TEXT = "图书馆晚上十点就闭馆，考试周希望延长开放时间到十一点。"
-
-
-def submit(w, user=None, **extra):
-    fields = {
-        "actor": user or w.student_user,
-        "school": w.school,
-        "category": extra.pop("category", w.academic),
-        "title": extra.pop("title", "考试周延长图书馆开放时间"),
-        "text": extra.pop("text", TEXT),
-    }
-    fields.update(extra)
-    return services.demand_submit(**fields)
-
-
-def answer(w, demand, closure=Closure.RESOLVED, reason=""):
-    return services.demand_answer(
-        actor=w.jiaowu_user,
-        demand=demand,
-        answer="考试周开放时间延长至23:00。",
-        closure=closure,
-        reason=reason,
-    )
 
 
 def texts(user):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.voice.test_views import as_user
+from tests.builders.voice import as_user
 from tuanxue.core.models import AuditEvent
 from tuanxue.org.models import Role, StaffPerson
 from tuanxue.voice.models import AnsweringDepartment, CalendarDay, Category, VoiceOfficer

@@ -11,8 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.voice.test_services import answer, submit
-from tests.voice.test_workdays import national_day  # noqa: F401 (fixture)
+from tests.builders.voice import answer, submit
 from tuanxue.core.models import AuditEvent, Notification
 from tuanxue.voice import selectors
 from tuanxue.voice.access import rights_for_user
@@ -36,7 +35,7 @@ def texts(user):
 
 
 @pytest.fixture
-def demand(w, national_day, monkeypatch):  # noqa: F811
+def demand(w, national_day, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: at(2020, 9, 30, 10, 0))
     made = submit(w)
     monkeypatch.undo()

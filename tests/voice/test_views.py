@@ -12,7 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from tests.voice.test_services import answer, submit
+from tests.builders.voice import (
+    answer,
+    as_user,
+    submit,
+)
 from tuanxue.org.models import Role
 from tuanxue.voice import moderation, services
 from tuanxue.voice.models import (
@@ -27,13 +31,6 @@ from tuanxue.voice.models import (
 
 def url(w, name, *args):
     return reverse(f"voice:{name}", args=[w.school.code, *args])
-
-
-def as_user(client, user):
-    client.logout()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def png() -> bytes:

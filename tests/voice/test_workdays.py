@@ -2,28 +2,9 @@
 
 import datetime as dt
 
-import pytest
-
 from tuanxue.voice.deadlines.workdays import add_working_days, working_days_between
 from tuanxue.voice.models import DayKind
 from tuanxue.voice.setup import services as setup
-
-
-@pytest.fixture
-def national_day(kit):
-    """2020: National Day and Mid-Autumn, 10-01..10-08 off, Sunday 09-27 and Saturday 10-10
-    worked instead (the State Council's 2020 schedule)."""
-    for day in range(1, 9):
-        setup.calendar_day_set(
-            actor=None,
-            school=kit.school,
-            date=dt.date(2020, 10, day),
-            kind=DayKind.HOLIDAY,
-            name="国庆节、中秋节",
-        )
-    for day in (dt.date(2020, 9, 27), dt.date(2020, 10, 10)):
-        setup.calendar_day_set(actor=None, school=kit.school, date=day, kind=DayKind.WORKDAY)
-    return kit.school
 
 
 def test_weekends_are_skipped(kit):

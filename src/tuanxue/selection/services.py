@@ -132,12 +132,17 @@ def _locked_application(application: Application) -> Application:
     )
 
 
+def may_withdraw(application: Application) -> bool:
+    """An application still in review, returned or held may be withdrawn by its applicant."""
+    return application.status in OPEN_APPLICATION
+
+
 def application_withdraw(*, actor, application: Application) -> Application:
     with transaction.atomic():
         application = _locked_application(application)
         if application.student.user_id != getattr(actor, "pk", None):
             raise _forbidden()
-        if application.status not in OPEN_APPLICATION:
+        if not may_withdraw(application):
             raise DomainError(_("This application can no longer be withdrawn."))
         old = application.status
         application.status = ApplicationStatus.WITHDRAWN

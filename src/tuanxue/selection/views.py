@@ -239,7 +239,7 @@ def application_withdraw(request, school: str, application_id: int):
             "school": application.school,
             "application": application,
             "error": error,
-            "may_withdraw": application.status in OPEN_APPLICATION,
+            "may_withdraw": services.may_withdraw(application),
         },
     )
 

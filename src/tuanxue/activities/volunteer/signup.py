@@ -287,6 +287,17 @@ def _signup_in_transaction(actor, project, role, student, status, exclusive: boo
 # -- withdrawing and the waiting list ------------------------------------------------------
 
 
+def may_withdraw(signup: Signup, now=None) -> bool:
+    """The student may still give up this sign-up (the rule the withdrawal enforces)."""
+    now = now or timezone.now()
+    project = signup.project
+    return (
+        signup.status in ACTIVE_SIGNUP
+        and project.status == ProjectStatus.RECRUITING
+        and now < project.withdraw_until
+    )
+
+
 def signup_withdraw(*, actor, signup: Signup) -> Signup:
     """The student gives up their place (or their wish for one) before the project's
     withdrawal deadline. A confirmed place goes to the first on the waiting list, who is told;

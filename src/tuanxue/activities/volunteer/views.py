@@ -52,16 +52,6 @@ def _with_places(rows):
     return rows.annotate(places=Sum("roles__slots"), places_taken=Sum("roles__taken"))
 
 
-def may_withdraw(signup: Signup, now=None) -> bool:
-    now = now or timezone.now()
-    project = signup.project
-    return (
-        signup.status in ACTIVE_SIGNUP
-        and project.status == ProjectStatus.RECRUITING
-        and now < project.withdraw_until
-    )
-
-
 # -- students ------------------------------------------------------------------------------
 
 
@@ -157,7 +147,7 @@ def project_detail(request, school: str, project_id: int):
             "mine": mine,
             "position": position,
             "accepts": accepts,
-            "may_withdraw": bool(mine) and may_withdraw(mine, now),
+            "may_withdraw": bool(mine) and services.may_withdraw(mine, now),
             "manager": may_manage_project(viewer, project),
             "first_come": project.mode == SignupMode.FIRST_COME,
             "now": now,
@@ -223,7 +213,7 @@ def my_signups(request, school: str):
     )
     for row in rows:
         row.position = services.waiting_position(row)
-        row.may_withdraw = may_withdraw(row, now)
+        row.may_withdraw = services.may_withdraw(row, now)
     return render(
         request,
         "activities/signup_mine.html",
@@ -254,7 +244,7 @@ def signup_withdraw(request, school: str, signup_id: int):
         {
             "school": signup.project.school,
             "signup": signup,
-            "may_withdraw": may_withdraw(signup),
+            "may_withdraw": services.may_withdraw(signup),
             "error": error,
         },
         status=409 if error else 200,

@@ -131,6 +131,16 @@ def poll_create_election(
 
 # -- opening and closing ----------------------------------------------------------------------
 
+# A poll's one sequence: draft -> open -> closed. Views and templates ask these predicates.
+
+
+def may_open(poll: Poll) -> bool:
+    return poll.status == PollStatus.DRAFT
+
+
+def may_close(poll: Poll) -> bool:
+    return poll.status == PollStatus.OPEN
+
 
 def poll_open(*, actor, poll: Poll) -> Poll:
     require_league_committee(actor, poll.session.school)

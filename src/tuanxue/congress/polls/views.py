@@ -156,7 +156,13 @@ def control(request, school: str, poll_id: int):
     return render(
         request,
         "congress/poll_control.html",
-        {"poll": poll, "t": turnout(poll), "candidates": _candidates(poll)},
+        {
+            "poll": poll,
+            "t": turnout(poll),
+            "candidates": _candidates(poll),
+            "may_open": polls.may_open(poll),
+            "may_close": polls.may_close(poll),
+        },
     )
 
 

@@ -130,11 +130,15 @@ def round_extend(*, actor, rnd: RecruitmentRound, closes_at: dt.datetime) -> Rec
     return rnd
 
 
+def may_close(rnd: RecruitmentRound) -> bool:
+    return rnd.status == RoundStatus.OPEN
+
+
 def round_close(*, actor, rnd: RecruitmentRound) -> RecruitmentRound:
     """Close applications now (early, or at the end of the window)."""
     with transaction.atomic():
         rnd = _locked_round(actor, rnd)
-        if rnd.status != RoundStatus.OPEN:
+        if not may_close(rnd):
             raise DomainError(_("This round is %(status)s.") % {"status": rnd.get_status_display()})
         now = timezone.now()
         old = {"closes_at": rnd.closes_at, "status": rnd.status}

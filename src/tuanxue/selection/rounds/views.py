@@ -182,7 +182,7 @@ def _round_page(request, rnd: RecruitmentRound, *, extend_form=None, status=200)
             "extend_form": extend_form
             or ExtendForm(initial={"closes_at": timezone.localtime(rnd.closes_at)}),
             "may_extend": rnd.status in (RoundStatus.OPEN, RoundStatus.CLOSED),
-            "may_close": rnd.status == RoundStatus.OPEN,
+            "may_close": round_services.may_close(rnd),
             "may_cancel": rnd.status not in (RoundStatus.CANCELLED, RoundStatus.FINISHED),
         },
         status=status,
