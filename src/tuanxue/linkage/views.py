@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,7 +38,12 @@ def notices(request, school: str):
     school_obj = _school(request, school)
     viewer = request.viewer
     classes = access.class_reader_ids(viewer, school_obj)
-    editable = ClassGroup.objects.filter(pk__in=classes).order_by("name")
+    colleges = access.college_reader_ids(viewer, school_obj)
+    editable = (
+        ClassGroup.objects.filter(Q(pk__in=classes) | Q(college_id__in=colleges))
+        .filter(school=school_obj)
+        .order_by("college__order", "name")[:300]
+    )
     return render(
         request,
         "linkage/notices.html",
