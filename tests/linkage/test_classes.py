@@ -110,3 +110,21 @@ def test_joint_meeting_needs_date_attendees_decisions(lk):
     )
     assert JointMeeting.objects.get() == m
     assert AuditEvent.objects.filter(action="linkage.joint_meeting.recorded").count() == 1
+
+
+def test_compliance_page_and_class_page_name_the_breach(client, chartered):
+    from django.urls import reverse
+
+    from tests.linkage.conftest import LinkageKit
+
+    lk = LinkageKit(chartered)
+    a = lk.kit.student(name="班长甲")
+    _set(lk, "monitor", a)
+    client.force_login(lk.student)
+    page = client.get(
+        reverse("charter:compliance", args=["tst"]), {"date": lk.term.start.isoformat()}
+    ).content.decode()
+    assert "软件2001（" in page and "机电2001（" in page
+    client.force_login(lk.col1)
+    page = client.get(reverse("linkage:class", args=["tst", lk.class1.pk])).content.decode()
+    assert "班长甲" in page and 'class="msg error" id="class-rules"' in page

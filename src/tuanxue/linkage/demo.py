@@ -122,7 +122,7 @@ def _roles(school, own_class) -> None:
             continue
         taken = {branch.secretary_id, branch.deputy_secretary_id}
         others = list(
-            Student.objects.filter(class_group=group)
+            Student.objects.filter(class_group=group, user__isnull=True)
             .exclude(pk__in=taken)
             .order_by("student_no")[:2]
         )

@@ -218,6 +218,7 @@ def college_forward(
         )
         if not changed:
             raise DomainError(_("This college has already forwarded it."))
+        CollegeCopy.objects.filter(pk=copy.pk, read_at__isnull=True).update(read_at=now)
         copy.refresh_from_db()
         rows = ClassCopy.objects.bulk_create(
             [
@@ -257,7 +258,8 @@ def college_forward(
 
 
 def _receipt(*, actor, notice, college_copy=None, class_copy=None, now) -> bool:
-    """One receipt per reader and copy; the copy's first reading time. True when new."""
+    """One receipt per reader and copy; the copy's first reading time. True when new.
+    Forwarding and reporting done count as reading."""
     try:
         with transaction.atomic():
             Receipt.objects.create(
@@ -337,6 +339,7 @@ def copy_report_done(
         )
         if not changed:
             raise DomainError(_("The task is already reported done here."))
+        model.objects.filter(pk=copy.pk, read_at__isnull=True).update(read_at=now)
         if file:
             copy = model.objects.select_for_update().get(pk=copy.pk)
             copy.report_file.save(file.name, file, save=True)
