@@ -231,3 +231,12 @@ def test_remind_command_reminds_overdue_tasks_once_a_day(lk):
     assert Notification.objects.filter(user__username="col2").count() == 2
     event = AuditEvent.objects.filter(action="linkage.notice.reminded").first()
     assert event.actor_label == "system"
+
+
+def test_dashboard_query_count_does_not_grow_with_classes(lk, django_assert_max_num_queries):
+    notice = _task(lk)
+    for copy in CollegeCopy.objects.filter(notice=notice, college=lk.college1):
+        services.college_forward(actor=lk.col1, copy=copy)
+    with django_assert_max_num_queries(5):
+        board = selectors.dashboard(notice)
+        assert board.classes.total == 3
