@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("tuanxue.congress.minutes.urls")),
     path("", include("tuanxue.review.urls")),
     path("", include("tuanxue.voice.urls")),
+    path("", include("tuanxue.linkage.urls")),
 ]

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LinkageConfig(AppConfig):
+    name = "tuanxue.linkage"
+    label = "linkage"
+    verbose_name = _("School, college and class linkage")
+
+    def ready(self):
+        from tuanxue.charter import compliance
+        from tuanxue.linkage import demo, rules
+        from tuanxue.org import demo as org_demo
+
+        compliance.register_rows(rules.class_rows)
+        org_demo.register_step("after", demo.build)
