@@ -109,3 +109,14 @@ def test_organisers_find_the_check_in_desk_on_the_activity(demo, db, client):
     detail = reverse("activities:detail", args=["gdgm", activity.pk])
     assert desk in _page(client, "tuanwei", detail)  # the League committee may change it
     assert desk not in _page(client, "xuesheng", detail)
+
+
+def test_the_students_page_leads_to_the_credit_export_for_those_who_may_export(demo, db, client):
+    export = reverse("attendance:ledger_export", args=["gdgm"])
+    students = reverse("org:students", args=["gdgm"])
+    for username in ("tuanwei", "xytw", "tuanzhishu"):
+        assert f'href="{export}"' in _page(client, username, students), username
+        assert client.get(export).status_code == 200, username
+    # a college Party branch sees its college's roster but exports no credit
+    assert f'href="{export}"' not in _page(client, "xydzz", students)
+    assert client.get(export).status_code == 404
