@@ -63,6 +63,8 @@ def test_the_guides_show_only_images_the_script_takes():
         shown = set(re.findall(r"screenshots/([a-z0-9-]+\.jpg)", guide.read_text(encoding="utf-8")))
         assert shown, f"{guide.name} shows no screenshot"
         assert shown <= taken, f"{guide.name} shows images no script takes: {shown - taken}"
+        missing = {name for name in shown if not (ROOT / "docs" / "screenshots" / name).exists()}
+        assert not missing, f"{guide.name} shows images that were not taken: {missing}"
 
 
 def test_every_image_on_disk_is_small():
