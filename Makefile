@@ -9,7 +9,7 @@ DEMO_DB := sqlite:///$(CURDIR)/var/demo.sqlite3
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint fmt serve messages bench clean requirements
+.PHONY: demo test lint fmt serve messages bench clean requirements screenshots
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ messages: $(STAMP)
 	cd src/tuanxue && ../../$(TX) makemessages -l zh_Hans --no-location --no-obsolete
 	$(BIN)/python -m tuanxue.tools.msgcheck
 	$(BIN)/python -m tuanxue.tools.msgcheck --compile
+
+# The user guide's screenshots (docs/screenshots/*.jpg) from a throwaway demo; needs Chromium.
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots/take.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_students.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuanxue.review.models import DIMENSIONS, DisciplineKind, StudyKind, dimension_labels
 
@@ -120,7 +121,7 @@ class RollCallForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=120)
     held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     agenda = forms.CharField(
         label=_("Agenda (one item per line; the first should be study)"),

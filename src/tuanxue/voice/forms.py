@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tuanxue.voice.models import Closure, Demand, DemandPhoto
 
@@ -38,7 +39,7 @@ def _category_choices(categories):
 
 class DemandForm(forms.Form):
     category = forms.TypedChoiceField(label=_("Category"), coerce=int)
-    title = forms.CharField(label=_("Title"), max_length=Demand.TITLE_MAX)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=Demand.TITLE_MAX)
     text = forms.CharField(
         label=_("What is the problem, and what would help?"),
         max_length=Demand.TEXT_MAX,
