@@ -114,6 +114,9 @@ def run_batch(*, job: BackgroundJob, progress: Progress) -> dict:
             progress("issue", done, total)
     progress("pack", total, total)
     os.replace(partial, final)
+    # What an earlier, interrupted run of this job left behind.
+    for stale in final.parent.glob(f"batch-{job.pk}.*.part"):
+        stale.unlink(missing_ok=True)
     return {"students": total, "issued": issued_count, "reused": reused, "file": final.name}
 
 
