@@ -14,14 +14,16 @@ urlpatterns = [
     path("s/<slug:school>/transcript/settings/", views.settings_page, name="settings"),
     path("s/<slug:school>/transcript/batches/", views.batch_start, name="batch_start"),
     path(
-        "s/<slug:school>/transcript/batches/<int:job_id>/", views.batch_detail, name="batch_detail"
+        "s/<slug:school>/transcript/batches/<int:batch_id>/",
+        views.batch_detail,
+        name="batch_detail",
     ),
     path(
-        "s/<slug:school>/transcript/batches/<int:job_id>/download/",
+        "s/<slug:school>/transcript/batches/<int:batch_id>/download/",
         views.batch_download,
         name="batch_download",
     ),
 ]
 
 # The public verification page lives at the site's root: /verify/<code>/ (no login).
-public_urlpatterns = [path("verify/<str:code>/", views.verify, name="verify")]
+public_urlpatterns = [path("verify/<str:verification>/", views.verify, name="verify")]

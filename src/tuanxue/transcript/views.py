@@ -228,6 +228,8 @@ def batch_start(request, school: str):
     school_obj = get_school_for_viewer(school, viewer)
     if not selectors.may_look_up(viewer, school_obj):
         raise Http404
+    if not selectors.batch_scopes(viewer, school_obj)[0]:
+        raise PermissionDenied
     target = None
     if request.POST.get("class"):
         target = (
@@ -247,7 +249,7 @@ def batch_start(request, school: str):
     except DomainError as exc:
         refuse_message(request, exc)
         return redirect("transcript:staff", school=school)
-    return redirect("transcript:batch_detail", school=school, job_id=job.pk)
+    return redirect("transcript:batch_detail", school=school, batch_id=job.pk)
 
 
 def _batch_for_viewer(viewer, school, job_id) -> BackgroundJob:
@@ -265,9 +267,9 @@ def _batch_for_viewer(viewer, school, job_id) -> BackgroundJob:
 
 @login_required_page
 @never_cache
-def batch_detail(request, school: str, job_id: int):
+def batch_detail(request, school: str, batch_id: int):
     school_obj = get_school_for_viewer(school, request.viewer)
-    job = _batch_for_viewer(request.viewer, school_obj, job_id)
+    job = _batch_for_viewer(request.viewer, school_obj, batch_id)
     ready = job.status == JobStatus.DONE and batch.zip_path(job).exists()
     return render(
         request,
@@ -283,9 +285,9 @@ def batch_detail(request, school: str, job_id: int):
 
 
 @login_required_page
-def batch_download(request, school: str, job_id: int):
+def batch_download(request, school: str, batch_id: int):
     school_obj = get_school_for_viewer(school, request.viewer)
-    job = _batch_for_viewer(request.viewer, school_obj, job_id)
+    job = _batch_for_viewer(request.viewer, school_obj, batch_id)
     path = batch.zip_path(job)
     if job.status != JobStatus.DONE or not path.exists():
         raise Http404
@@ -298,11 +300,13 @@ def batch_download(request, school: str, job_id: int):
 
 
 @never_cache
-def verify(request, code: str):
+def verify(request, verification: str):
     """Public: anyone with the code sees the summary, never the student's details."""
-    issued = selectors.by_code(code)
+    issued = selectors.by_code(verification)
     if issued is None:
-        return render(request, "transcript/verify_missing.html", {"code": code[:20]}, status=404)
+        return render(
+            request, "transcript/verify_missing.html", {"code": verification[:20]}, status=404
+        )
     content = issued.content
     return render(
         request,
