@@ -12,13 +12,20 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    Image,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from tuanxue.core.pdffonts import cjk_font
 from tuanxue.org.models import Title
@@ -54,6 +61,7 @@ def _table(rows, widths, st):
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), cjk_font()),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -63,27 +71,31 @@ def _table(rows, widths, st):
     return table
 
 
-def _qr(data: str, size: float) -> Drawing:
-    """The QR code as vector squares (sharp in print)."""
-    matrix = [list(row) for row in segno.make(data, error="m").matrix]
-    border = 2
-    count = len(matrix) + 2 * border
-    module = size / count
-    drawing = Drawing(size, size)
-    for r, row in enumerate(matrix):
-        for c, dark in enumerate(row):
-            if dark:
-                drawing.add(
-                    Rect(
+class QRCode(Flowable):
+    """The QR code as filled squares straight on the canvas (vector, sharp in print; no
+    graphics renderer, which would bring in a font of its own)."""
+
+    def __init__(self, data: str, size: float):
+        super().__init__()
+        self.matrix = [list(row) for row in segno.make(data, error="m").matrix]
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        border = 2
+        module = self.width / (len(self.matrix) + 2 * border)
+        canvas = self.canv
+        canvas.setFillColor(colors.black)
+        for r, row in enumerate(self.matrix):
+            for c, dark in enumerate(row):
+                if dark:
+                    canvas.rect(
                         (c + border) * module,
-                        size - (r + border + 1) * module,
+                        self.height - (r + border + 1) * module,
                         module,
                         module,
-                        fillColor=colors.black,
-                        strokeColor=None,
+                        stroke=0,
+                        fill=1,
                     )
-                )
-    return drawing
 
 
 def _yes(met: bool) -> str:
@@ -107,7 +119,13 @@ def transcript_pdf(issued: IssuedTranscript, *, photo: bytes | None = None) -> b
     details_table = _table(details, [2.4, 4.2, 2.4, 4.2], st)
     if photo:
         image = Image(io.BytesIO(photo), width=2.5 * cm, height=3.5 * cm, kind="proportional")
-        story.append(Table([[details_table, image]], colWidths=[13.4 * cm, 3 * cm]))
+        story.append(
+            Table(
+                [[details_table, image]],
+                colWidths=[13.4 * cm, 3 * cm],
+                style=TableStyle([("FONTNAME", (0, 0), (-1, -1), cjk_font())]),
+            )
+        )
     else:
         story.append(details_table)
 
@@ -174,9 +192,11 @@ def transcript_pdf(issued: IssuedTranscript, *, photo: bytes | None = None) -> b
     story += [
         Spacer(1, 12),
         Table(
-            [[verification, _qr(url, 3.2 * cm)]],
+            [[verification, QRCode(url, 3.2 * cm)]],
             colWidths=[13.0 * cm, 3.4 * cm],
-            style=TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]),
+            style=TableStyle(
+                [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONTNAME", (0, 0), (-1, -1), cjk_font())]
+            ),
         ),
     ]
     out = io.BytesIO()
@@ -188,6 +208,8 @@ def transcript_pdf(issued: IssuedTranscript, *, photo: bytes | None = None) -> b
         topMargin=1.8 * cm,
         bottomMargin=1.8 * cm,
         title=f"{student['name']} {_('Second-classroom transcript')}",
+        # Not reportlab's default Helvetica: every font in the file is the embedded CJK one.
+        initialFontName=cjk_font(),
     )
     doc.build(story)
     return out.getvalue()
