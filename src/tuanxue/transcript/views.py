@@ -18,7 +18,7 @@ from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.core.parsing import to_id
 from tuanxue.org.access import get_school_for_viewer
 from tuanxue.org.background import job_recover, job_state
-from tuanxue.org.models import BackgroundJob, ClassGroup, College, JobStatus, Student
+from tuanxue.org.models import BackgroundJob, ClassGroup, College, JobStatus, Student, Title
 from tuanxue.org.views import login_required_page
 from tuanxue.review.models import Grade
 from tuanxue.transcript import batch, selectors, services
@@ -54,6 +54,10 @@ def _transcript_page(request, school, student):
             "content": content,
             "totals": selectors.area_totals(content),
             "groups": selectors.entries_by_area(content),
+            "posts": [
+                {**p, "title_label": dict(Title.choices).get(p["title"], p["title"])}
+                for p in content["posts"]
+            ],
             "reviews": [{**r, "grade_label": Grade(r["grade"]).label} for r in content["reviews"]],
             "current": current,
             "changed": current is None or current.content_hash != selectors.content_hash(content),
