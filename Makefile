@@ -23,7 +23,14 @@ demo: $(STAMP)
 	@mkdir -p var
 	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(TX) migrate --verbosity 0
 	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(TX) demo
-	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(TX) runserver 127.0.0.1:8000
+	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(TX) jobs recover
+	@# The background worker (batch transcripts, large imports) runs beside the server and stops
+	@# with it; its output goes to var/worker.log.
+	@export DATABASE_URL=$(DEMO_DB) DEBUG=1; \
+	$(TX) db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "background worker started (pid $$worker, log var/worker.log)"; \
+	$(TX) runserver 127.0.0.1:8000
 
 EXPORT := $(BIN)/uv export --frozen --no-dev --no-emit-project --no-header --format requirements-txt --quiet
 

@@ -34,6 +34,8 @@ from tuanxue.org.models import ImportKind, Major, Role, Title
 from tuanxue.selection import services as selection_services
 from tuanxue.selection.exits import services as exits
 from tuanxue.selection.rounds import services as rounds
+from tuanxue.transcript.batch import transcript_batch_start
+from tuanxue.transcript.services import transcript_issue
 
 # The roles of the matrix, in the order the tables list them.
 ROLES = [
@@ -291,6 +293,10 @@ class World:
             users=[u["student"]], school=school, text="欢迎", url=f"/s/{school.code}/"
         )[0]
         self.token, _key = tokens.token_create(actor=u["student"], user=u["student"], name="mx")
+
+        # -- the volunteer's issued transcript and a queued batch for their college ---------
+        self.transcript = transcript_issue(actor=u["league"], student=self.volunteer)[0]
+        self.transcript_batch = transcript_batch_start(actor=u["league"], target=kit.college)
 
         # An API token for every role that logs in.
         self.keys = {

@@ -312,6 +312,45 @@ PAGES: dict[str, Entry] = {
     "minutes:page": E("reader", post="registry", p_ok=302),
     "minutes:pdf": E("reader", post="reader"),
     "minutes:docx": E("reader", post="reader"),
+    # -- the transcript -------------------------------------------------------------------------------
+    "transcript:home": E(
+        "mine",
+        league=200,
+        affairs=200,
+        college=200,
+        post="mine",
+        p_league=200,
+        p_affairs=200,
+        p_college=200,
+    ),
+    "transcript:staff": E(
+        "personal", scrutineer=404, college=200, post="personal", p_scrutineer=404, p_college=200
+    ),
+    "transcript:student": E("personal", scrutineer=404, post="personal", p_scrutineer=404),
+    "transcript:issue": E("post", post="personal", p_ok=302, p_affairs=403, p_scrutineer=404),
+    "transcript:pdf": E("personal", scrutineer=404, post="personal", p_scrutineer=404),
+    "transcript:revoke": E(
+        "personal", affairs=403, scrutineer=404, post="personal", p_affairs=403, p_scrutineer=404
+    ),
+    "transcript:settings": E(
+        "personal",
+        scrutineer=404,
+        college=200,
+        post="personal",
+        p_affairs=403,
+        p_scrutineer=404,
+        p_college=403,
+    ),
+    # Any League committee starts batches (for its own scope); an empty form comes back.
+    "transcript:batch_start": E(
+        "post", post="personal", p_ok=302, p_affairs=403, p_scrutineer=404, p_college=302
+    ),
+    # The batch is the League committee's, for the records' college: the zip is personal data.
+    "transcript:batch_detail": E(
+        "personal", affairs=404, scrutineer=404, post="personal", p_affairs=404, p_scrutineer=404
+    ),
+    "transcript:batch_download": E("personal", ok=404, post="personal", p_ok=404),  # not done yet
+    "verify": E("public", post="public"),
     # -- the API's own pages -------------------------------------------------------------------------
     "api:openapi-json": E("public"),
     "api:openapi-view": E("public"),  # the browsable docs, from bundled files
@@ -615,6 +654,9 @@ def url_kwargs(w: World) -> dict[str, object]:
         "code": w.school.code,
         "student_no": w.volunteer.student_no,
         "seat_id": w.round.seats.get().pk,
+        "issued_id": w.transcript.pk,
+        "batch_id": w.transcript_batch.pk,
+        "verification": w.transcript.code,
     }
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tuanxue.review",
     "tuanxue.voice",
     "tuanxue.linkage",
+    "tuanxue.transcript",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from tuanxue.core.urls import auth_urlpatterns
 from tuanxue.org.people.urls import password_urlpatterns
 from tuanxue.org.views import home
+from tuanxue.transcript.urls import public_urlpatterns as transcript_public
 
 urlpatterns = [
     # Django's admin is not used: the people pages manage a school (roles, staff, accounts).
@@ -29,4 +30,6 @@ urlpatterns = [
     path("", include("tuanxue.review.urls")),
     path("", include("tuanxue.voice.urls")),
     path("", include("tuanxue.linkage.urls")),
+    path("", include("tuanxue.transcript.urls")),
+    *transcript_public,
 ]

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TranscriptConfig(AppConfig):
+    name = "tuanxue.transcript"
+    label = "transcript"
+    verbose_name = _("Second-classroom transcript")
+
+    def ready(self):
+        from tuanxue.org import demo
+        from tuanxue.transcript import batch  # noqa: F401  (registers its job kind)
+        from tuanxue.transcript.demo import build_demo_step
+
+        demo.register_step("after", build_demo_step)
