@@ -129,6 +129,42 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
+def ranked_records(school, semester, cohorts: dict, qualified: set[int], rng) -> list:
+    """Unsaved records of ``semester`` for ``cohorts`` ({(major, grade): [student ids]}): ranks
+    are permutations within each cohort, with ``qualified`` students in the top 30% of both and
+    without a failed course."""
+    rows = []
+    for key in sorted(cohorts):
+        ids = cohorts[key]
+        size = len(ids)
+        top = places_within(TOP_SHARE, size)
+        ranks = {}
+        for kind in ("study", "assessment"):
+            order = list(range(1, size + 1))
+            rng.shuffle(order)
+            by = dict(zip(ids, order, strict=True))
+            free = [i for i in ids if i not in qualified and by[i] <= top]
+            for i in ids:
+                if i in qualified and by[i] > top and free:
+                    other = free.pop()
+                    by[i], by[other] = by[other], by[i]
+            ranks[kind] = by
+        for i in ids:
+            failed = 0 if i in qualified else rng.choices([0, 1, 2], weights=[86, 10, 4])[0]
+            rows.append(
+                AcademicRecord(
+                    school=school,
+                    student_id=i,
+                    semester=semester,
+                    study_rank=ranks["study"][i],
+                    assessment_rank=ranks["assessment"][i],
+                    major_size=size,
+                    failed_courses=failed,
+                )
+            )
+    return rows
+
+
 class History:
     def __init__(self, school: School, today: dt.date):
         self.school = school
@@ -168,8 +204,7 @@ class History:
         classes: list[ClassGroup] = []
         for college in self.colleges:
             for major_no, major in enumerate(self.majors[college.pk], start=1):
-                group = services.class_group_create(
-                    actor=None,
+                group = ClassGroup.objects.create(
                     school=self.school,
                     college=college,
                     major=major,
@@ -197,6 +232,7 @@ class History:
                             phone=phone_number(rng),
                         )
                     )
+        LeagueBranch.objects.bulk_create([LeagueBranch(class_group=g) for g in classes])
         Student.objects.bulk_create(students, batch_size=1000)
         by_class = defaultdict(list)
         for s in Student.objects.filter(school=self.school, grade=year).order_by("student_no"):
@@ -216,7 +252,11 @@ class History:
             actor=None,
             action="org.demo.cohort",
             target=self.school,
-            new={"grade": year, "classes": len(classes), "students": len(students)},
+            new={
+                "grade": year,
+                "classes": [g.name for g in classes],
+                "students": len(students),
+            },
         )
         self.counts["students"] += len(students)
 
@@ -234,35 +274,7 @@ class History:
             .only("pk", "major_id", "grade")
         ):
             cohorts[(s.major_id, s.grade)].append(s.pk)
-        rows = []
-        for key in sorted(cohorts):
-            ids = cohorts[key]
-            size = len(ids)
-            top = places_within(TOP_SHARE, size)
-            ranks = {}
-            for kind in ("study", "assessment"):
-                order = list(range(1, size + 1))
-                rng.shuffle(order)
-                by = dict(zip(ids, order, strict=True))
-                free = [i for i in ids if i not in qualified and by[i] <= top]
-                for i in ids:
-                    if i in qualified and by[i] > top and free:
-                        other = free.pop()
-                        by[i], by[other] = by[other], by[i]
-                ranks[kind] = by
-            for i in ids:
-                failed = 0 if i in qualified else rng.choices([0, 1, 2], weights=[86, 10, 4])[0]
-                rows.append(
-                    AcademicRecord(
-                        school=self.school,
-                        student_id=i,
-                        semester=semester,
-                        study_rank=ranks["study"][i],
-                        assessment_rank=ranks["assessment"][i],
-                        major_size=size,
-                        failed_courses=failed,
-                    )
-                )
+        rows = ranked_records(self.school, semester, cohorts, qualified, rng)
         AcademicRecord.objects.bulk_create(rows, batch_size=1000)
         audit_record(
             school=self.school,
@@ -481,26 +493,33 @@ class History:
             {s.pk for s in [*presidium, *department, other]},
             rng,
         )
-        for post in old:
-            services.membership_end(
-                actor=self.league,
-                membership=post,
-                end=held - dt.timedelta(days=1),
-                reason=EndReason.TERM_END,
-            )
+        # The old term ends the day before the congress; the college posts of those moving up
+        # end then too (moved to another post). Rows in bulk, one audit event.
         moving = {s.pk for s in [*presidium, *department]}
-        for post in Membership.objects.filter(
+        transfers = list(
+            Membership.objects.filter(
+                school=self.school,
+                union__college__isnull=False,
+                end__isnull=True,
+                student_id__in=moving,
+            ).values_list("pk", flat=True)
+        )
+        eve = held - dt.timedelta(days=1)
+        Membership.objects.filter(pk__in=[m.pk for m in old]).update(
+            end=eve, end_reason=EndReason.TERM_END
+        )
+        Membership.objects.filter(pk__in=transfers).update(end=eve, end_reason=EndReason.TRANSFER)
+        audit_record(
             school=self.school,
-            union__college__isnull=False,
-            end__isnull=True,
-            student_id__in=moving,
-        ):
-            services.membership_end(
-                actor=self.league,
-                membership=post,
-                end=held - dt.timedelta(days=1),
-                reason=EndReason.TRANSFER,
-            )
+            actor=self.league,
+            action="org.demo.term_ended",
+            target=self.union,
+            new={
+                "end": eve,
+                "term_end": [m.student.student_no for m in old],
+                "transfer": len(transfers),
+            },
+        )
         session = self.congress(year, number, presidium, other, rng)
         posts = list(self.installed)
         for (body, title), student in zip(layout, department, strict=True):
