@@ -17,11 +17,10 @@ from tuanxue.charter.models import CongressRecord
 from tuanxue.congress.models import CongressSession, SessionStatus
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.models import School
-from tuanxue.demo import build_living_demo
+from tuanxue.demo import build_living_demo, remove_living_demo
 from tuanxue.demo.history import chinese_number, congress_day, current_first_year
 from tuanxue.demo.schools import DRIFTED, NARROW, months_before
 from tuanxue.org.access import build_viewer
-from tuanxue.org.demo import remove_demo_school
 from tuanxue.org.models import BodyKind, Membership, Role, Student
 from tuanxue.org.rotation import current_semester
 from tuanxue.review.models import ReviewSession, ReviewStatus
@@ -42,8 +41,7 @@ def living(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         result = build_living_demo()
         yield result
-        for code in ("gdgm", NARROW.code, DRIFTED.code):
-            remove_demo_school(code)
+        remove_living_demo()
 
 
 @pytest.fixture

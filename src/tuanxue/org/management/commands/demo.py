@@ -52,7 +52,7 @@ class Command(BaseCommand):
         out.write(f"学院 Colleges: {result.colleges}")
         out.write(f"班级 Classes: {result.classes}")
         out.write(
-            f"校学生会 School union: 工作人员 staff {s.staff_total} / 主席团 presidium "
+            f"2020-09-30 校学生会 School union (seed): 工作人员 staff {s.staff_total} / 主席团 presidium "
             f"{s.presidium_size} / 工作部门 departments {s.department_count} / "
             f"来自学院学生会 from college unions {s.from_college_unions} = "
             f"{s.from_college_unions_ratio:.2%}"
