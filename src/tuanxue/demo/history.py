@@ -743,6 +743,98 @@ class History:
         publishing.session_publish(actor=league, session=session)
         self.counts["reviews"] += 1
 
+    # -- activities, the ledger and the student voice ----------------------------------------
+
+    def service_year(self, year: int, rng) -> None:
+        """The welcome week's volunteers (attendance credited to the ledger through the
+        attendance service) and a demand of a new student, answered and rated."""
+        from tuanxue.activities import services as activities
+        from tuanxue.activities.attendance import credit_attendance
+        from tuanxue.activities.models import Attendance, CheckMethod
+        from tuanxue.voice import services as voice
+        from tuanxue.voice.demo import _backdate
+        from tuanxue.voice.models import Category, Closure
+
+        day = dt.date(year, 9, 3)
+        starts = _at(day, 8)
+        society = Society.objects.select_related("school").get(
+            school=self.school, name="青年志愿者协会"
+        )
+        activity = activities.activity_create(
+            actor=None,
+            school=self.school,
+            organiser_society=society,
+            title=f"{year}级新生迎新志愿服务",
+            description="迎新日在各校区报到点设置引导、咨询和行李搬运岗位，服务新同学报到。",
+            area="volunteer",
+            brands=[],
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=4),
+            place="各校区报到点",
+            capacity=60,
+            audience_colleges=[],
+            audience_grades=[],
+            credit="4",
+            credit_unit="hours",
+            external_contact="",
+        )
+        activities.activity_submit(actor=None, activity=activity)
+        volunteers = list(
+            Student.objects.filter(
+                school=self.school,
+                grade=year - 1,
+                political_status=PoliticalStatus.LEAGUE_MEMBER,
+            ).order_by("student_no")[::37][:20]
+        )
+        Attendance.objects.bulk_create(
+            [
+                Attendance(
+                    school=self.school,
+                    activity=activity,
+                    student=student,
+                    checked_in_at=starts + dt.timedelta(minutes=i % 15),
+                    check_in_method=CheckMethod.QR,
+                    checked_out_at=starts + dt.timedelta(hours=4),
+                    check_out_method=CheckMethod.QR,
+                    hours=4,
+                )
+                for i, student in enumerate(volunteers)
+            ]
+        )
+        for row in Attendance.objects.filter(activity=activity).select_related(
+            "activity", "student__school"
+        ):
+            credit_attendance(actor=self.league, attendance=row)
+        self.counts["activities"] += 1
+        self.counts["ledger_entries"] += len(volunteers)
+        if day > self.today - dt.timedelta(days=40):
+            return
+        student = (
+            Student.objects.filter(school=self.school, grade=year)
+            .select_related("school")
+            .order_by("student_no")[rng.randrange(100)]
+        )
+        category = Category.objects.get(school=self.school, code="academic")
+        demand = voice.demand_submit(
+            actor=None,
+            school=self.school,
+            student=student,
+            category=category,
+            title=f"{year}级新生希望开放晚自习教室",
+            text="新生晚上没有固定的自习地点，希望教学楼每晚开放几间教室用于自习。",
+            confidential=False,
+        )
+        voice.demand_answer(
+            actor=None,
+            demand=demand,
+            answer="教务处已安排第一教学楼三楼六间教室每晚开放至22:00，供同学自习。",
+            closure=Closure.RESOLVED,
+        )
+        voice.demand_rate(actor=None, demand=demand, rating=4 + rng.randrange(2))
+        created = _at(dt.date(year, 9, 20), 20)
+        _backdate(demand, created, answered=created + dt.timedelta(days=3))
+        self.counts["demands"] += 1
+
     # -- logins ----------------------------------------------------------------------------
 
     def relink_logins(self) -> None:
@@ -816,6 +908,8 @@ def build_history(school: School, today: dt.date | None = None) -> dict:
             number += 1
             h.turnover(year, number, chains, rng)
             h.cohort(year, rng)
+            if dt.date(year, 9, 3) < today:
+                h.service_year(year, rng)
             if college_term_start(year) <= today:
                 h.college_turnover(year, rng)
             h.rotate(year)
