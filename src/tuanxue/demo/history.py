@@ -263,13 +263,10 @@ class History:
     def records(self, semester: Semester, grades: list[int], qualified: set[int], rng) -> None:
         """Records of ``semester`` for the students of ``grades`` who have none: ranks are
         permutations within each major and grade, with ``qualified`` in the top places."""
-        have = set(
-            AcademicRecord.objects.filter(semester=semester).values_list("student_id", flat=True)
-        )
         cohorts = defaultdict(list)
         for s in (
             Student.objects.filter(school=self.school, grade__in=grades)
-            .exclude(pk__in=have)
+            .exclude(academic_records__semester=semester)
             .order_by("student_no")
             .only("pk", "major_id", "grade")
         ):
@@ -382,8 +379,11 @@ class History:
         ):
             pool[s.college_id].append(s)
         rows = []
+        # Two above each quota: the cohort that enters in September (at most 200 students a
+        # college) raises a college's quota by at most two, and the registry counts the roster
+        # of the day, so the congress stays at or above the quotas until the next one.
         for row in quotas.rows:
-            picked = rng.sample(pool[row.college.pk], row.quota + rng.randint(0, 2))
+            picked = rng.sample(pool[row.college.pk], row.quota + 2 + rng.randint(0, 1))
             for s in sorted(picked, key=lambda s: s.pk):
                 rows.append(
                     Delegate(
