@@ -10,6 +10,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from tuanxue.charter.assessment import delegate_quota
@@ -200,3 +201,29 @@ def test_helpers():
     assert current_first_year(dt.date(2027, 9, 1)) == 2027
     assert months_before(dt.date(2026, 12, 2), 12) == dt.date(2025, 12, 2)
     assert months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
+
+
+# -- today's pages ----------------------------------------------------------------------------
+
+
+def test_todays_pages_show_a_living_union(gdgm, client):
+    client.force_login(get_user_model().objects.get(username="tuanwei"))
+    day = timezone.localdate()
+    union = gdgm.unions.get(college__isnull=True)
+    semester = current_semester(gdgm, day)
+    chair = gdgm.rotation_slots.get(semester=semester).membership.student
+    latest = CongressSession.objects.filter(school=gdgm).order_by("-held_on").first()
+    pages = {
+        reverse("charter:compliance", args=["gdgm"]): [],
+        reverse("org:rotation", args=["gdgm", union.pk]): [semester.code, chair.name],
+        reverse("calendar:index", args=["gdgm"]): [semester.code],
+        reverse("congress:sessions", args=["gdgm"]): [latest.name],
+        reverse("review:sessions", args=["gdgm"]): [f"{day.year - 1}-{day.year}-"],
+        reverse("voice:board", args=["gdgm"]): [],
+    }
+    for url, texts in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        for text in texts:
+            assert text in page, (url, text)
