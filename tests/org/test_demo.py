@@ -13,9 +13,10 @@ from django.core.management import call_command
 
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.models import AuditEvent, School
-from tuanxue.demo import org_data as data
-from tuanxue.demo.org import build_demo, remove_demo_school
+from tuanxue.demo import remove_living_demo
+from tuanxue.org import demo_data as data
 from tuanxue.org.access import build_viewer
+from tuanxue.org.demo import build_demo
 from tuanxue.org.models import (
     AcademicRecord,
     ClassGroup,
@@ -41,7 +42,8 @@ def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         result = build_demo()
         yield result
-        remove_demo_school()
+        # ``test_demo_command_prints_logins_and_figures`` builds the whole living demo.
+        remove_living_demo()
 
 
 @pytest.fixture

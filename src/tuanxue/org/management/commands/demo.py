@@ -8,7 +8,6 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 
 from tuanxue.core.errors import DomainError
-from tuanxue.demo.org import build_demo
 
 
 def _width(text: str) -> int:
@@ -27,11 +26,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
+        from tuanxue.demo import build_living_demo
+
         try:
-            result = build_demo()
+            living = build_living_demo()
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         seconds = time.monotonic() - started
+        result = living.seed
         out = self.stdout
         out.write(f"演示学校 Demo school: {result.school.name} ({result.school.code})")
         out.write(f"地址 URL: {result.url}")
@@ -50,9 +52,11 @@ class Command(BaseCommand):
         out.write(f"学院 Colleges: {result.colleges}")
         out.write(f"班级 Classes: {result.classes}")
         out.write(
-            f"校学生会 School union: 工作人员 staff {s.staff_total} / 主席团 presidium "
+            f"2020-09-30 校学生会 School union (seed): 工作人员 staff {s.staff_total} / 主席团 presidium "
             f"{s.presidium_size} / 工作部门 departments {s.department_count} / "
             f"来自学院学生会 from college unions {s.from_college_unions} = "
             f"{s.from_college_unions_ratio:.2%}"
         )
+        for line in living.summary():
+            out.write(line)
         out.write(self.style.SUCCESS(f"构建用时 Built in {seconds:.1f} s"))
