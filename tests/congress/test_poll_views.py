@@ -9,8 +9,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.congress.test_ballots import Hall
+from tests.pdfcheck import assert_pdf_sound
 from tuanxue.congress import ballots, decisions, results
 from tuanxue.congress import recount as independent
+from tuanxue.congress.documents_polls import paper_ballot_pdf, result_sheet_pdf
 from tuanxue.congress.models import Ballot, MotionKind, Poll, VoterMark
 from tuanxue.org.models import Role
 
@@ -201,3 +203,14 @@ def test_motion_vote_buttons_and_paper_tally_page(client, hall):
     assert (result.returned, result.yes, result.no, result.invalid) == (4, 2, 1, 1)
     page = client.get(reverse("polls:result", args=[code, poll.pk]))
     assert page.status_code == 200 and len(page.context["ballots"]) == 4
+
+
+def test_poll_pdfs_embed_their_font_and_render_without_system_fonts(hall, tmp_path):
+    poll = _closed_election(hall)
+    assert_pdf_sound(result_sheet_pdf(poll), "主席团选举", tmp_path / "sheet")
+    ballot = hall.election(["周戊", "吴己"], 1, open_=False)
+    assert_pdf_sound(paper_ballot_pdf(ballot), "主席团选举", tmp_path / "ballot")
+    motion = hall.motion_poll()
+    decisions.poll_close(actor=hall.league, poll=motion)
+    motion.refresh_from_db()
+    assert_pdf_sound(result_sheet_pdf(motion), motion.title, tmp_path / "motion")
