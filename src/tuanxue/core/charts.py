@@ -150,6 +150,7 @@ def column_chart(
     width = max(left + len(categories) * (col_w + gap) + 20, 320)
     legend_rows = (len(series) + 2) // 3
     height = top + plot_h + 26 + legend_rows * 20 + 6
+    series = [(name, [float(v) for v in values]) for name, values in series]
     totals = [sum(values[i] for _, values in series) for i in range(len(categories))]
     scale = plot_h / (max([*totals, 1]) * 1.08)
     desc = "; ".join(f"{c}: {_num(t)}" for c, t in zip(categories, totals, strict=True))
