@@ -13,6 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from tuanxue.charter.documents_figure import FIGURE_AFTER, figure_drawing
 from tuanxue.charter.documents_outline import TABLE_HEADER, Outline
 from tuanxue.core.pdffonts import cjk_font
 
@@ -44,6 +45,15 @@ def _styles() -> dict[str, ParagraphStyle]:
             "h2", parent=base, fontSize=12.5, leading=20, firstLineIndent=23, spaceBefore=6
         ),
         "body": base,
+        "caption": ParagraphStyle(
+            "caption",
+            parent=base,
+            fontSize=9.5,
+            alignment=TA_CENTER,
+            firstLineIndent=0,
+            spaceBefore=4,
+            spaceAfter=6,
+        ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11.5, firstLineIndent=0),
         "head": ParagraphStyle(
             "head", parent=base, fontSize=9, leading=12, firstLineIndent=0, alignment=TA_CENTER
@@ -70,6 +80,12 @@ def build_pdf(outline: Outline) -> bytes:
             story.append(Paragraph(escape(section.heading), style))
         for text in [*section.paragraphs, *section.narrative]:
             story.append(Paragraph(escape(text), styles["body"]))
+        if outline.figure and section.key == FIGURE_AFTER:
+            story += [
+                Spacer(1, 6),
+                figure_drawing(outline.figure, cjk_font(), 16.5 * cm),
+                Paragraph(escape(outline.figure.title), styles["caption"]),
+            ]
 
     story += [Spacer(1, 8), Paragraph(escape(outline.table_title), styles["h1"]), Spacer(1, 4)]
     data = [[Paragraph(escape(h), styles["head"]) for h in TABLE_HEADER]]
