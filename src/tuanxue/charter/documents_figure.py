@@ -37,7 +37,7 @@ def compliance_figure(report) -> Figure | None:
     bars = compliance_bars(union_rules(s, ctx.rules))
     if not bars:
         return None
-    return Figure(f"图1  {s.union.name}各项规模指标与章程限额对照", bars)
+    return Figure(f"图1  {s.union.name}各项规模指标与章程限额对照（虚线为限额）", bars)
 
 
 def _scale(figure: Figure) -> float:
