@@ -23,6 +23,7 @@ demo: $(STAMP)
 	@mkdir -p var
 	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(TX) migrate --verbosity 0
 	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(TX) demo
+	$(TX) fonts
 	DATABASE_URL=$(DEMO_DB) DEBUG=1 $(TX) jobs recover
 	@# The background worker (batch transcripts, large imports) runs beside the server and stops
 	@# with it; its output goes to var/worker.log.
@@ -41,6 +42,7 @@ test: $(STAMP)
 	$(TX) check --fail-level WARNING
 	$(TX) makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m tuanxue.tools.msgcheck
+	$(TX) fonts
 	$(BIN)/pytest -n 2 -q -m "not postgres"
 	@if [ -n "$$TUANXUE_TEST_DATABASE_URL" ]; then \
 		echo "== again on $$(echo $$TUANXUE_TEST_DATABASE_URL | sed 's/:[^:@]*@/:***@/')"; \

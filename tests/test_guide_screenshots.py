@@ -13,8 +13,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from tuanxue.org.demo import build_demo, remove_demo_school
-from tuanxue.org.demo_data import DEMO_USERNAMES
+from tuanxue.demo.org import build_demo, remove_demo_school
+from tuanxue.demo.org_data import DEMO_USERNAMES
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "docs" / "screenshots" / "take.py"

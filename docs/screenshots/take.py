@@ -88,7 +88,7 @@ def _waiting_application(username: str) -> int:
 
     from tuanxue.core.models import School
     from tuanxue.org.access import build_viewer
-    from tuanxue.selection.views_common import waiting_for
+    from tuanxue.selection.selectors import waiting_for
 
     user = get_user_model().objects.get(username=username)
     school = School.objects.get(code=SCHOOL)
@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         django.setup()
         call_command("migrate", verbosity=0)
         call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-        from tuanxue.org.demo_data import PASSWORD
+        from tuanxue.demo.org_data import PASSWORD
 
         port = _free_port()
         tuanxue = Path(sys.executable).with_name("tuanxue")

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from tests.builders.charter import DAY, NARRATIVE, START, build_school, docx_text  # noqa: F401
+from tests.pdfcheck import assert_pdf_sound
 from tuanxue.charter import services as charter_services
 from tuanxue.charter.assessment import PASS, assess
 from tuanxue.charter.documents import build as documents
@@ -194,3 +195,12 @@ def test_section_keys_are_unique_and_readable():
     assert {"functions", "streamlining", "procedure", "congress", "conclusion"} <= set(keys)
     assert value_text({"staff_total": None}, limit=True) == "工作人员不限"
     assert value_text(None) == "—"
+
+
+def test_pdf_embeds_its_font_and_renders_without_system_fonts(school, tmp_path):
+    report = assess(school.school, DAY)
+    path = tmp_path / "report.pdf"
+    documents.write_pdf(report, path)
+    assert_pdf_sound(
+        path.read_bytes(), "测试职业技术学院学生会深化改革自评报告", tmp_path / "render"
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from docx import Document
 from pypdf import PdfReader
 
+from tests.pdfcheck import assert_pdf_sound
 from tuanxue.congress.minutes.documents import minutes_docx, minutes_pdf
 from tuanxue.congress.minutes.services import minutes, minutes_narrative_save
 from tuanxue.congress.models import (
@@ -190,3 +191,8 @@ def test_the_elected_presidium_takes_office_and_the_record_follows(held):
     congress_record_sync(held.session, actor=league)
     assert CongressRecord.objects.get(name=held.session.name).delegates == 22
     assert AuditEvent.objects.filter(action="congress.record.synced").count() == 1
+
+
+def test_minutes_pdf_embeds_its_font_and_renders_without_system_fonts(held, tmp_path):
+    m = minutes(held.session)
+    assert_pdf_sound(minutes_pdf(m), m.title, tmp_path)

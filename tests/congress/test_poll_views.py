@@ -9,9 +9,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.builders.congress import Hall
+from tests.chartcheck import SVG, bars, figures, svg_title
+from tests.pdfcheck import assert_pdf_sound
 from tuanxue.congress.models import Ballot, MotionKind, Poll, VoterMark
 from tuanxue.congress.polls import ballots, decisions, results
 from tuanxue.congress.polls import recount as independent
+from tuanxue.congress.polls.documents import paper_ballot_pdf, result_sheet_pdf
 from tuanxue.org.models import Role
 
 
@@ -201,3 +204,36 @@ def test_motion_vote_buttons_and_paper_tally_page(client, hall):
     assert (result.returned, result.yes, result.no, result.invalid) == (4, 2, 1, 1)
     page = client.get(reverse("polls:result", args=[code, poll.pk]))
     assert page.status_code == 200 and len(page.context["ballots"]) == 4
+
+
+def test_poll_pdfs_embed_their_font_and_render_without_system_fonts(hall, tmp_path):
+    poll = _closed_election(hall)
+    assert_pdf_sound(result_sheet_pdf(poll), "主席团选举", tmp_path / "sheet")
+    ballot = hall.election(["周戊", "吴己"], 1, open_=False)
+    assert_pdf_sound(paper_ballot_pdf(ballot), "主席团选举", tmp_path / "ballot")
+    motion = hall.motion_poll()
+    decisions.poll_close(actor=hall.league, poll=motion)
+    motion.refresh_from_db()
+    assert_pdf_sound(result_sheet_pdf(motion), motion.title, tmp_path / "motion")
+
+
+def test_result_page_charts_votes_against_the_majority_line(client, hall):
+    poll = _closed_election(hall)
+    result = results.poll_result(poll)
+    page = _client(client, hall.league).get(
+        reverse("polls:result", args=[hall.kit.school.code, poll.pk])
+    )
+    ((svg, rows),) = figures(page.content.decode())
+    assert poll.title in svg_title(svg)
+    expected = [(row["name"], str(row["votes"])) for row in result.votes]
+    assert bars(svg) == expected and [tuple(r) for r in rows] == expected
+    assert sorted(expected) == sorted([("王甲", "3"), ("李乙", "3"), ("张丙", "0")])
+    (line,) = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "reference"]
+    assert line.get("data-value") == "2"  # more than half of 4 valid ballots
+
+    motion = hall.motion_poll()
+    ballots.ballot_cast(actor=hall.user(0), poll=motion, choice="yes")
+    decisions.poll_close(actor=hall.league, poll=motion)
+    page = client.get(reverse("polls:result", args=[hall.kit.school.code, motion.pk]))
+    ((svg, rows),) = figures(page.content.decode())
+    assert [r[1] for r in rows] == ["1", "0", "0"] and len(bars(svg)) == 3

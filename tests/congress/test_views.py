@@ -5,9 +5,11 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from tests.builders.congress import build_hall
+from tests.pdfcheck import assert_pdf_sound
 from tuanxue.congress.checkin import services as checkin
 from tuanxue.congress.models import Delegate, DelegateStatus, Objection, SessionStatus
 from tuanxue.congress.sessions import delegates as svc
@@ -230,3 +232,10 @@ def test_projector_page_refreshes_itself(hall, client):
     assert "setInterval(tick, 5000)" in body
     assert reverse("congress:projector_json", args=[hall.kit.school.code, hall.session.pk]) in body
     assert "<script src" not in body
+
+
+def test_cards_pdf_embeds_its_font_and_renders_without_system_fonts(hall, tmp_path):
+    data = checkin.cards_pdf(hall.session, hall.delegates)
+    assert_pdf_sound(data, hall.delegates[0].student.name, tmp_path / "cards")
+    empty = checkin.cards_pdf(hall.session, [])
+    assert_pdf_sound(empty, gettext("No confirmed delegates yet."), tmp_path / "empty")

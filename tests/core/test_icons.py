@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
+import docx
 from django.template import Context, Template
+from django.utils import translation
 
 import tuanxue
 
@@ -30,3 +33,28 @@ def test_icon_tag_draws_svg_with_a_label():
     assert 'aria-label="地点"' in html
     decorative = Template('{% load icons %}{% icon "menu" %}').render(Context())
     assert 'aria-hidden="true"' in decorative
+
+
+def test_the_rating_form_names_scores_in_words():
+    from tuanxue.activities.forms import RatingForm
+
+    with translation.override("zh-hans"):
+        html = str(RatingForm()["score"])
+    assert not SYMBOLS.search(html)
+    assert "5 星" in html and "1 星" in html
+
+
+def test_documents_use_no_symbol_beyond_the_checklist_marks(kit):
+    """Word files draw every character in the reader's fonts: only the checklist's own marks
+    (★ core, ▲ observed, which every Chinese font has) may appear; the PDFs embed their font and
+    their tests check it has every glyph."""
+    from tests.charter.test_documents import DAY, build_school
+    from tuanxue.charter.assessment import assess
+    from tuanxue.charter.documents import build as documents
+
+    school = build_school(kit)
+    word = docx.Document(io.BytesIO(documents.docx_bytes(assess(school.school, DAY))))
+    text = "\n".join(p.text for p in word.paragraphs) + "\n".join(
+        c.text for t in word.tables for row in t.rows for c in row.cells
+    )
+    assert {c for c in text if SYMBOLS.match(c)} <= {"★", "▲"}

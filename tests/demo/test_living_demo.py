@@ -23,7 +23,7 @@ from tuanxue.demo.history import chinese_number, congress_day, current_first_yea
 from tuanxue.demo.schools import DRIFTED, NARROW, months_before
 from tuanxue.org.access import build_viewer
 from tuanxue.org.models import BodyKind, Membership, Role, Student
-from tuanxue.org.rotation import current_semester
+from tuanxue.org.rotation.services import current_semester
 from tuanxue.review.models import ReviewSession, ReviewStatus
 
 SEED_FIGURES = {

@@ -5,8 +5,10 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from tests.chartcheck import bars, figures, svg_title
 from tuanxue.ledger import services as ledger
 from tuanxue.ledger.models import Certification, CreditCategory, CreditEntry
 from tuanxue.org import services as org_services
@@ -206,3 +208,21 @@ def test_students_and_outsiders_cannot_export(client, books, other_kit):
     assert (
         client.get(url("ledger_export", books), {"class": books.class_group.pk}).status_code == 404
     )
+
+
+def test_export_page_charts_volunteer_hours_by_month_and_area(client, books):
+    correction = ledger.credit_correct(
+        actor=books.league, entry=books.mine, amount=Decimal("-1.00"), note="多记了一小时"
+    )
+    assert correction.category == CreditCategory.CORRECTION
+    client.force_login(books.league)
+    page = client.get(url("ledger_export", books))
+    ((svg, rows),) = figures(page.content.decode())
+    assert svg_title(svg) == page.context["chart"].title
+    month = f"{timezone.localdate():%Y-%m}"
+    assert len(bars(svg)) == 12 and bars(svg)[-1] == (month, "7")  # 3 - 1 + 5 hours
+    assert rows[-1] == [month, "7", "7"] and all(r[-1] == "0" for r in rows[:-1])
+    # A class's League branch sees the hours of its class only (the pupil's: 3 - 1).
+    client.force_login(books.user(role=Role.LEAGUE_BRANCH))
+    ((svg, rows),) = figures(client.get(url("ledger_export", books)).content.decode())
+    assert rows[-1] == [month, "2", "2"]

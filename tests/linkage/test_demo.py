@@ -7,11 +7,11 @@ import pytest
 from django.utils import timezone
 
 from tuanxue.core.models import School
+from tuanxue.demo.org import build_demo
 from tuanxue.linkage import selectors
 from tuanxue.linkage.access import term_on
 from tuanxue.linkage.classes import school_class_checks
 from tuanxue.linkage.models import ClassCopy, JointMeeting, Notice
-from tuanxue.org.demo import build_demo
 from tuanxue.org.models import Role, RoleGrant
 
 pytestmark = pytest.mark.django_db

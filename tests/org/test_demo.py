@@ -13,10 +13,10 @@ from django.core.management import call_command
 
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.models import AuditEvent, School
+from tuanxue.demo import org_data as data
 from tuanxue.demo import remove_living_demo
-from tuanxue.org import demo_data as data
+from tuanxue.demo.org import build_demo
 from tuanxue.org.access import build_viewer
-from tuanxue.org.demo import build_demo
 from tuanxue.org.models import (
     AcademicRecord,
     ClassGroup,

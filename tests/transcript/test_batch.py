@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tuanxue.core.models import AuditEvent, Notification
-from tuanxue.org import background
 from tuanxue.org import services as org_services
+from tuanxue.org.jobs import services as background
 from tuanxue.org.models import BackgroundJob, JobStatus, Role
 from tuanxue.transcript import batch
 from tuanxue.transcript.models import IssuedTranscript, TranscriptStatus

@@ -8,7 +8,7 @@ import re
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from tuanxue.activities.models import Brand, EducationArea, FilingDecision
 from tuanxue.core.parsing import is_number
@@ -162,7 +162,10 @@ class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("Score"),
         coerce=int,
-        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        # Words, not ★ characters: a symbol glyph depends on the viewer's fonts.
+        choices=[
+            (n, ngettext_lazy("%(n)s star", "%(n)s stars", n) % {"n": n}) for n in range(5, 0, -1)
+        ],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(

@@ -28,6 +28,9 @@ class RuleRow:
     members: list[Membership] = field(default_factory=list)
     # The bodies a broken rule is about, by name (a body without members is named too).
     bodies: list[str] = field(default_factory=list)
+    # The limit as numbers, for the chart (None where the rule has no such bound).
+    low: int | None = None
+    high: int | None = None
 
     @property
     def personal(self) -> bool:
@@ -73,6 +76,8 @@ def union_rules(s: UnionStructure, rules: CharterRules) -> list[RuleRow]:
             _limit_text(limits.staff_min, limits.staff_max),
             _within(s.staff_total, limits.staff_min, limits.staff_max),
             s.members,
+            low=limits.staff_min,
+            high=limits.staff_max,
         ),
         RuleRow(
             "cap",
@@ -81,6 +86,7 @@ def union_rules(s: UnionStructure, rules: CharterRules) -> list[RuleRow]:
             _limit_text(None, limits.presidium_max),
             _within(s.presidium_size, None, limits.presidium_max),
             s.presidium.members if s.presidium else [],
+            high=limits.presidium_max,
         ),
         RuleRow(
             "cap",
@@ -88,6 +94,7 @@ def union_rules(s: UnionStructure, rules: CharterRules) -> list[RuleRow]:
             s.department_count,
             _limit_text(None, limits.departments_max),
             _within(s.department_count, None, limits.departments_max),
+            high=limits.departments_max,
         ),
     ]
     for d in s.departments:
@@ -99,6 +106,8 @@ def union_rules(s: UnionStructure, rules: CharterRules) -> list[RuleRow]:
                 _limit_text(limits.heads_min, limits.heads_max),
                 _within(len(d.heads), limits.heads_min, limits.heads_max),
                 d.heads,
+                low=limits.heads_min,
+                high=limits.heads_max,
             )
         )
         rows.append(
@@ -109,6 +118,7 @@ def union_rules(s: UnionStructure, rules: CharterRules) -> list[RuleRow]:
                 _limit_text(None, limits.dept_staff_max),
                 _within(len(d.staff), None, limits.dept_staff_max),
                 d.staff,
+                high=limits.dept_staff_max,
             )
         )
     allowed = set(rules.allowed_titles)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tuanxue.charter.assessment import PASS, Report, assess, build_context
+from tuanxue.charter.charts import compliance_chart
 from tuanxue.charter.compliance import union_rules
 from tuanxue.charter.documents import build as documents
 from tuanxue.charter.documents.outline import SECTIONS, evidence_labels
@@ -160,7 +161,14 @@ def compliance(request, school: str):
     unions = []
     for s in ctx.structures:
         rows = union_rules(s, ctx.rules) if ctx.charter else []
-        unions.append({"s": s, "rows": rows, "breaches": sum(1 for r in rows if not r.ok)})
+        unions.append(
+            {
+                "s": s,
+                "rows": rows,
+                "breaches": sum(1 for r in rows if not r.ok),
+                "chart": compliance_chart(s.union.name, rows),
+            }
+        )
     context = {
         "school": school_obj,
         "day": day,

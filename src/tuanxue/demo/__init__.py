@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tuanxue.org.demo import DemoResult, build_demo
+from tuanxue.demo.org import DemoResult, build_demo
 
 
 @dataclass
@@ -55,8 +55,8 @@ def build_living_demo() -> LivingDemo:
 
 def remove_living_demo() -> None:
     """Remove every school the demo builds (and their own accounts)."""
+    from tuanxue.demo.org import remove_demo_school
     from tuanxue.demo.schools import SPECS
-    from tuanxue.org.demo import remove_demo_school
 
     for code in ["gdgm", *(spec.code for spec in SPECS)]:
         remove_demo_school(code)

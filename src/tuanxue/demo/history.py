@@ -31,7 +31,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuanxue.charter.academic import places_within
-from tuanxue.congress.install import congress_record_sync, presidium_install
 from tuanxue.congress.models import (
     Ballot,
     BallotSource,
@@ -50,14 +49,15 @@ from tuanxue.congress.models import (
     SessionStatus,
     VoterMark,
 )
-from tuanxue.congress.quota import college_quotas
-from tuanxue.congress.secrecy import storage_shuffle
-from tuanxue.congress.strokes import stroke_order
+from tuanxue.congress.polls.install import congress_record_sync, presidium_install
+from tuanxue.congress.polls.secrecy import storage_shuffle
+from tuanxue.congress.polls.strokes import stroke_order
+from tuanxue.congress.sessions.quota import college_quotas
 from tuanxue.core.audit import audit_record
 from tuanxue.core.models import School, Semester
-from tuanxue.org import demo_data as data
-from tuanxue.org import rotation, services
-from tuanxue.org.demo_people import person_name, phone_number
+from tuanxue.demo import org_data as data
+from tuanxue.demo.people import person_name, phone_number
+from tuanxue.org import services
 from tuanxue.org.models import (
     HEAD_TITLES,
     AcademicRecord,
@@ -74,6 +74,7 @@ from tuanxue.org.models import (
     Student,
     Union,
 )
+from tuanxue.org.rotation import services as rotation
 from tuanxue.review import publishing
 from tuanxue.review import services as review_services
 from tuanxue.review.models import DIMENSIONS, PanelKind, ScoreSheet
@@ -749,10 +750,10 @@ class History:
         """The welcome week's volunteers (attendance credited to the ledger through the
         attendance service) and a demand of a new student, answered and rated."""
         from tuanxue.activities import services as activities
-        from tuanxue.activities.attendance import credit_attendance
+        from tuanxue.activities.attendance.services import credit_attendance
         from tuanxue.activities.models import Attendance, CheckMethod
+        from tuanxue.demo.voice import _backdate
         from tuanxue.voice import services as voice
-        from tuanxue.voice.demo import _backdate
         from tuanxue.voice.models import Category, Closure
 
         day = dt.date(year, 9, 3)

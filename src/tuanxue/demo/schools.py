@@ -34,11 +34,11 @@ from tuanxue.charter.models import ChecklistItem, ChecklistVersion
 from tuanxue.charter.rules import SEED_2020, CharterRules
 from tuanxue.core.audit import audit_record
 from tuanxue.core.models import Semester
+from tuanxue.demo import org_data as data
 from tuanxue.demo.history import current_first_year, ranked_records
-from tuanxue.org import demo_data as data
+from tuanxue.demo.org import remove_demo_school
+from tuanxue.demo.people import person_name, phone_number
 from tuanxue.org import services
-from tuanxue.org.demo import remove_demo_school
-from tuanxue.org.demo_people import person_name, phone_number
 from tuanxue.org.models import (
     AcademicRecord,
     Gender,

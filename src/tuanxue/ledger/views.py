@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from tuanxue.activities.attendance.forms import (
     CorrectionForm,
 )
+from tuanxue.activities.hours import volunteer_hours_chart
 from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.core.parsing import is_number, to_id
@@ -189,8 +191,15 @@ def export(request, school: str):
         )
         return response
     colleges, classes = ledger_selectors.exportable(viewer, school_obj)
+    # The totals chart covers exactly the students the viewer may export.
+    scope = Student.objects.filter(school=school_obj)
+    if not viewer.has_school_office(school_obj):
+        scope = scope.filter(
+            Q(college__in=[c.pk for c in colleges]) | Q(class_group__in=[c.pk for c in classes])
+        )
+    chart = volunteer_hours_chart(scope, today=timezone.localdate())
     return render(
         request,
         "activities/ledger_export.html",
-        {"school": school_obj, "colleges": colleges, "classes": classes},
+        {"school": school_obj, "colleges": colleges, "classes": classes, "chart": chart},
     )

@@ -8,7 +8,7 @@ class TranscriptConfig(AppConfig):
     verbose_name = _("Second-classroom transcript")
 
     def ready(self):
-        from tuanxue.org import demo
+        from tuanxue.demo import org as demo
         from tuanxue.transcript import batch  # noqa: F401  (registers its job kind)
         from tuanxue.transcript.demo import build_demo_step
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import build_viewer
-from tuanxue.org.background import JobKind, Progress, job_start, register
+from tuanxue.org.jobs.services import JobKind, Progress, job_start, register
 from tuanxue.org.models import BackgroundJob, ClassGroup, College, Student
 from tuanxue.transcript import selectors
 from tuanxue.transcript.documents import transcript_pdf

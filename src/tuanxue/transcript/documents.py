@@ -27,7 +27,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from tuanxue.core.pdffonts import cjk_font
+from tuanxue.core.documents.fonts import cjk_font
 from tuanxue.org.models import Title
 from tuanxue.review.models import Grade
 from tuanxue.transcript.models import IssuedTranscript

@@ -17,7 +17,7 @@ from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.core.parsing import to_id
 from tuanxue.org.access import get_school_for_viewer
-from tuanxue.org.background import job_recover, job_state
+from tuanxue.org.jobs.services import job_recover, job_state
 from tuanxue.org.models import BackgroundJob, ClassGroup, College, JobStatus, Student, Title
 from tuanxue.org.views import login_required_page
 from tuanxue.review.models import Grade

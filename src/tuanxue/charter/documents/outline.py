@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tuanxue.charter.assessment import Report
+from tuanxue.charter.documents.figure import Figure, compliance_figure
 from tuanxue.charter.documents.sections import SectionWriter
 from tuanxue.charter.documents.text import (
     ACHIEVEMENTS,
@@ -100,6 +101,8 @@ class Outline:
     table_title: str
     table: list[TableRow]
     passed: bool
+    # The compliance figure, drawn after the section named by ``documents_figure.FIGURE_AFTER``.
+    figure: Figure | None = None
 
 
 def narrative_for(report: Report) -> dict[str, str]:
@@ -185,4 +188,5 @@ def build_outline(report: Report, narrative: dict[str, str] | None = None) -> Ou
         table_title="附表：学生会深化改革自评表",
         table=table_rows(report),
         passed=report.passed,
+        figure=compliance_figure(report),
     )

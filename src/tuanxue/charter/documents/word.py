@@ -11,6 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from tuanxue.charter.documents.figure import FIGURE_AFTER, figure_png
 from tuanxue.charter.documents.outline import TABLE_HEADER, Outline
 
 BODY_FONT = "宋体"
@@ -73,6 +74,11 @@ def build_docx(outline: Outline) -> bytes:
             _body(document, text)
         for text in section.narrative:
             _body(document, text)
+        if outline.figure and section.key == FIGURE_AFTER:
+            document.add_picture(io.BytesIO(figure_png(outline.figure)), width=Cm(16))
+            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            caption = document.add_paragraph(outline.figure.title)
+            caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     document.add_heading(outline.table_title, level=1)
     table = document.add_table(rows=1, cols=len(TABLE_HEADER))

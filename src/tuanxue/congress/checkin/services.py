@@ -219,15 +219,13 @@ def cards_pdf(session: CongressSession, delegates: list[Delegate]) -> bytes:
     """Eight cards per A4 page (2 × 4), each with name, college, session and the QR code."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    from tuanxue.core.documents.fonts import cjk_font
+
+    font = cjk_font()
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf = canvas.Canvas(buffer, pagesize=A4, initialFontName=font)
     pdf.setTitle(escape(f"{session.name} {_('delegate cards')}"))
     page_w, page_h = A4
     margin = 10 * mm

@@ -1,5 +1,5 @@
-"""The minutes as a PDF (reportlab's built-in Chinese CID font, no system font needed) and as a
-Word file (python-docx), both from ``minutes.minutes``."""
+"""The minutes as a PDF (the embedded Chinese font of ``core.pdffonts``, no system font needed)
+and as a Word file (python-docx), both from ``minutes.minutes``."""
 
 from __future__ import annotations
 
@@ -14,13 +14,10 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from tuanxue.congress.minutes.services import Minutes
-
-FONT = "STSong-Light"
+from tuanxue.core.documents.fonts import cjk_font
 
 
 def _sections(m: Minutes) -> list[tuple[str, list[str]]]:
@@ -42,9 +39,8 @@ def _sections(m: Minutes) -> list[tuple[str, list[str]]]:
 
 
 def minutes_pdf(m: Minutes) -> bytes:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    body = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=18, wordWrap="CJK")
+    font = cjk_font()
+    body = ParagraphStyle("body", fontName=font, fontSize=11, leading=18, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=17, leading=26, alignment=TA_CENTER)
     head = ParagraphStyle("head", parent=body, fontSize=12.5, leading=20, spaceBefore=8)
     story = [Paragraph(escape(m.title), title), Spacer(1, 0.4 * cm)]
@@ -52,7 +48,11 @@ def minutes_pdf(m: Minutes) -> bytes:
         [[Paragraph(escape(k), body), Paragraph(escape(v), body)] for k, v in m.facts],
         colWidths=[4 * cm, 12 * cm],
     )
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "#888888")]))
+    table.setStyle(
+        TableStyle(
+            [("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.5, "#888888")]
+        )
+    )
     story.append(table)
     for heading, lines in _sections(m):
         story.append(Paragraph(escape(heading), head))
@@ -66,6 +66,7 @@ def minutes_pdf(m: Minutes) -> bytes:
         topMargin=2 * cm,
         bottomMargin=2 * cm,
         title=m.title,
+        initialFontName=font,
     )
     doc.build(story)
     return buffer.getvalue()

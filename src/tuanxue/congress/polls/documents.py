@@ -1,4 +1,5 @@
-"""Poll documents as PDF (reportlab, built-in Chinese CID font): the result sheet and the
+"""Poll documents as PDF (reportlab, the embedded Chinese font of ``core.pdffonts``): the result
+sheet and the
 printable paper ballot."""
 
 from __future__ import annotations
@@ -13,24 +14,15 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from tuanxue.congress.models import Poll, PollKind
 from tuanxue.congress.polls.results import poll_result
-
-FONT = "STSong-Light"
-
-
-def _font() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+from tuanxue.core.documents.fonts import cjk_font
 
 
 def _styles():
-    _font()
-    body = ParagraphStyle("b", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK")
+    body = ParagraphStyle("b", fontName=cjk_font(), fontSize=11, leading=17, wordWrap="CJK")
     return {
         "title": ParagraphStyle("t", parent=body, fontSize=17, leading=25, alignment=TA_CENTER),
         "sub": ParagraphStyle("s", parent=body, fontSize=10, alignment=TA_CENTER, spaceAfter=8),
@@ -46,6 +38,7 @@ def _table(rows, widths):
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), cjk_font()),  # not Helvetica, never embedded
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -56,10 +49,14 @@ def _table(rows, widths):
 
 
 def _build(story) -> bytes:
-    _font()
     out = io.BytesIO()
     doc = SimpleDocTemplate(
-        out, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm
+        out,
+        pagesize=A4,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=2 * cm,
+        initialFontName=cjk_font(),
     )
     doc.build(story)
     return out.getvalue()
