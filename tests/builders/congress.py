@@ -12,9 +12,10 @@ from tuanxue.congress.models import (
     DelegateStatus,
     MotionKind,
 )
-from tuanxue.congress.polls import auditpack, motions
-from tuanxue.congress.polls import recount as independent
+from tuanxue.congress.polls import motions
 from tuanxue.congress.polls import services as polls
+from tuanxue.congress.scrutiny import auditpack
+from tuanxue.congress.scrutiny import recount as independent
 from tuanxue.congress.sessions import delegates as svc
 from tuanxue.congress.sessions import services as sessions
 from tuanxue.org import services

@@ -10,8 +10,8 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.chartcheck import SVG, bars, figures, svg_title
 from tests.builders.charter import DAY, build_school
+from tests.chartcheck import SVG, bars, figures, svg_title
 from tests.pdfcheck import assert_fonts_embedded
 from tuanxue.charter.assessment import assess, build_context
 from tuanxue.charter.compliance import union_rules

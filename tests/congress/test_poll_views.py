@@ -13,8 +13,8 @@ from tests.chartcheck import SVG, bars, figures, svg_title
 from tests.pdfcheck import assert_pdf_sound
 from tuanxue.congress.models import Ballot, MotionKind, Poll, VoterMark
 from tuanxue.congress.polls import ballots, decisions, results
-from tuanxue.congress.polls import recount as independent
 from tuanxue.congress.polls.documents import paper_ballot_pdf, result_sheet_pdf
+from tuanxue.congress.scrutiny import recount as independent
 from tuanxue.org.models import Role
 
 

@@ -16,8 +16,9 @@ from django.core.management import CommandError, call_command
 
 from tests.builders.congress import Hall
 from tuanxue.congress.models import Poll
-from tuanxue.congress.polls import auditpack, ballots, decisions, results
-from tuanxue.congress.polls import recount as independent
+from tuanxue.congress.polls import ballots, decisions, results
+from tuanxue.congress.scrutiny import auditpack
+from tuanxue.congress.scrutiny import recount as independent
 from tuanxue.org.models import Role
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "congress.md"

@@ -10,7 +10,8 @@ from django.db import connection, models
 
 from tests.builders.congress import Hall
 from tuanxue.congress.models import Ballot, VoterMark
-from tuanxue.congress.polls import auditpack, ballots, decisions
+from tuanxue.congress.polls import ballots, decisions
+from tuanxue.congress.scrutiny import auditpack
 from tuanxue.core.models import AuditEvent
 
 

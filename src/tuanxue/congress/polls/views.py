@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from tuanxue.congress.models import PaperTally, Poll, PollKind, PollStatus, VoterMark
 from tuanxue.congress.polls import ballots, decisions, results, voters
 from tuanxue.congress.polls import services as polls
-from tuanxue.congress.polls.auditpack import audit_pack_zip
 from tuanxue.congress.polls.ballots import MOTION_CHOICES
 from tuanxue.congress.polls.documents import paper_ballot_pdf, result_sheet_pdf
 from tuanxue.congress.polls.results import poll_result
+from tuanxue.congress.scrutiny.auditpack import audit_pack_zip
 from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_message
 from tuanxue.core.parsing import is_number

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tuanxue.congress.polls import recount as independent
+from tuanxue.congress.scrutiny import recount as independent
 from tuanxue.congress.sessions.quota import college_quotas
 from tuanxue.core.commands import parse_date, school_by_code
 

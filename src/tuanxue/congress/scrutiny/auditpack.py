@@ -14,7 +14,7 @@ Everyone of the school gets the published files:
 and the events with their actors are added only for those who may see voters
 (``voters.may_see_voters``: the League committee and the poll's scrutineers).
 
-``tuanxue congress recount PACK.zip`` (``congress/polls/recount.py``) recounts from ``poll.json``
+``tuanxue congress recount PACK.zip`` (``congress/scrutiny/recount.py``) recounts from ``poll.json``
 and ``ballots.csv`` alone.
 """
 
