@@ -115,7 +115,7 @@ def test_failing_items_link_to_where_the_record_is_kept(client, school):
         return body.split(f'id="item-{code_}"')[1].split('<div class="card item"')[0]
 
     assert reverse("records:guidance", args=[code]) in item("13")
-    assert reverse("records:documents", args=[code]) + "#item-12" in item("12")
+    assert reverse("oversight:index", args=[code]) in item("12")
     # A passing item has no such link.
     assert reverse("records:congresses", args=[code]) not in item("9")
 
