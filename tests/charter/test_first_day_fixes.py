@@ -86,8 +86,8 @@ def test_assessment_items_say_what_they_count(client, school):
     assert "6 人" in item("3") and "≤ 60 人" in item("3") and "≤ 6 个" in item("3")
     # Item 5: what is counted.
     assert "0 名工作人员不是中共党员或共青团员" in item("5")
-    # Item 12: no document yet.
-    assert "尚未记录文件" in item("12") and "至少一份文件" in item("12")
+    # Item 12: rests on the oversight records, none recorded yet.
+    assert "分管校领导0人" in item("12") and "一年内专题听取汇报" in item("12")
     # Item 13: guidance not recorded.
     assert "两位老师均已记录" in item("13")
 
