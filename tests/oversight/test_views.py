@@ -2,13 +2,11 @@
 and the school union's presidium read, a student and another school's League committee are told
 the page does not exist) and that forms go through the services."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
 from tuanxue.org.models import Role
-from tuanxue.oversight import filing, services
+from tuanxue.oversight import services
 from tuanxue.oversight.models import Filing, FilingStatus, WorkPlan
 
 
@@ -126,13 +124,19 @@ def test_filing_pages_by_role(client, kit, people, other_kit):
     assert _get(client, people.chair, "oversight:filing_refile", code, record.pk).status_code == 200
 
 
-def test_filing_service_refusal_reaches_the_form(kit, people):
-    with pytest.raises(Exception):
-        filing.filing_submit(
-            actor=people.chair,
-            union=kit.school_union,
-            kind="nonsense",
-            title="x",
-            content="y",
-            occurs_on=dt.date(2020, 1, 1),
-        )
+def test_filing_service_refusal_reaches_the_form(client, kit, people):
+    client.force_login(people.chair)
+    response = client.post(
+        reverse("oversight:filing_new", args=[kit.school.code]),
+        {
+            "union": kit.school_union.pk,
+            "kind": "external",
+            "title": "校际交流",
+            "occurs_on": "2020-09-20",
+            "counterpart": "",
+            "content": "交流学生会改革经验",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["counterpart"]
+    assert not Filing.objects.exists()

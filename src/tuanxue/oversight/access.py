@@ -79,8 +79,13 @@ def get_record_for_viewer(code: str, kind: str, record_id: int, viewer: Viewer, 
 # -- filings ---------------------------------------------------------------------------------
 
 
+def sees_all_filings(viewer: Viewer, school: School) -> bool:
+    """The school offices and the federation read every union's filings."""
+    return viewer.is_federation or viewer.has_school_office(school)
+
+
 def may_see_filings(viewer: Viewer, school: School) -> bool:
-    return viewer.has_school_office(school) or bool(presidium_union_ids(viewer, school))
+    return sees_all_filings(viewer, school) or bool(presidium_union_ids(viewer, school))
 
 
 def filing_unions(viewer: Viewer, school: School) -> list[Union]:
@@ -99,7 +104,7 @@ def get_filings_school(code: str, viewer: Viewer) -> School:
 
 
 def may_see_filing(viewer: Viewer, filing: Filing) -> bool:
-    return viewer.has_school_office(filing.school) or filing.union_id in presidium_union_ids(
+    return sees_all_filings(viewer, filing.school) or filing.union_id in presidium_union_ids(
         viewer, filing.school
     )
 

@@ -25,6 +25,7 @@ from tuanxue.oversight.access import (
     is_league,
     may_write_records,
     presidium_union_ids,
+    sees_all_filings,
 )
 from tuanxue.oversight.forms import (
     AssignmentForm,
@@ -35,8 +36,6 @@ from tuanxue.oversight.forms import (
     PlanForm,
 )
 from tuanxue.oversight.models import FilingKind, FilingStatus
-
-BACK = ("oversight:index", None)
 
 
 def _back():
@@ -226,7 +225,7 @@ def hearing_minutes(request, school: str, record_id: int):
 
 def _union_scope(viewer, school):
     """None for the school offices (every union), else the unions whose presidium they are."""
-    return None if viewer.has_school_office(school) else presidium_union_ids(viewer, school)
+    return None if sees_all_filings(viewer, school) else presidium_union_ids(viewer, school)
 
 
 @login_required_page
