@@ -343,7 +343,10 @@ class SectionWriter:
                 "实际代表人数达到要求。" if enough else "实际代表人数不足。"
             )
         if coverage is not None and coverage.status == PASS and coverage.basis == "data":
-            text += f"经核查系统中的大会代表数据：{coverage.detail}（依据系统数据，非登记文件）。"
+            text += (
+                f"学生代表以各学院为选举单位产生，经核查系统中的大会代表数据：{coverage.detail}"
+                "（依据系统数据，非登记文件）。"
+            )
         elif coverage is not None and coverage.status == PASS:
             text += f"学生代表以各学院为选举单位产生，有关材料：{'、'.join(coverage.evidence)}。"
         if self.status("congress_on_schedule") == PASS:
