@@ -2,6 +2,8 @@
 and the school union's presidium read, a student and another school's League committee are told
 the page does not exist) and that forms go through the services."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -140,3 +142,85 @@ def test_filing_service_refusal_reaches_the_form(client, kit, people):
     assert response.status_code == 200
     assert response.context["form"].errors["counterpart"]
     assert not Filing.objects.exists()
+
+
+def test_minutes_are_downloaded_only_by_readers(client, kit, people, other_kit):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    code = kit.school.code
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    client.force_login(people.league)
+    response = client.post(
+        reverse("oversight:record_new", args=[code, "hearing"]),
+        {
+            "union": kit.school_union.pk,
+            "held_on": "2020-06-29",
+            "meeting": "校党委会",
+            "topics": ["congress", "candidates"],
+            "minutes": SimpleUploadedFile("纪要.pdf", pdf, content_type="application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    from tuanxue.oversight.models import ReportHearing
+
+    hearing = ReportHearing.objects.get()
+    assert hearing.file_name == "纪要.pdf"
+    for user in (people.league, people.affairs, people.chair):
+        got = _get(client, user, "oversight:hearing_minutes", code, hearing.pk)
+        assert got.status_code == 200 and b"".join(got.streaming_content) == pdf
+    for user in (people.student, other_kit.user(role=Role.SCHOOL_LEAGUE)):
+        assert _get(client, user, "oversight:hearing_minutes", code, hearing.pk).status_code == 404
+    # A renamed program is refused on the file field, and nothing is recorded.
+    client.force_login(people.league)
+    response = client.post(
+        reverse("oversight:record_new", args=[code, "hearing"]),
+        {
+            "union": kit.school_union.pk,
+            "held_on": "2020-06-30",
+            "meeting": "校党委会",
+            "topics": ["charter"],
+            "minutes": SimpleUploadedFile(
+                "纪要.pdf", b"MZ\x90\x00", content_type="application/pdf"
+            ),
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors["minutes"]
+    assert ReportHearing.objects.count() == 1
+
+
+def test_a_filed_activity_is_decided_on_the_register_page(client, kit, people, other_kit):
+    from django.utils import timezone
+
+    from tuanxue.activities import services as activity_services
+    from tuanxue.activities.models import Activity, ActivityStatus
+
+    start = timezone.now() + dt.timedelta(days=5)
+    activity = activity_services.activity_create(
+        actor=None,
+        school=kit.school,
+        organiser_body=kit.department(),
+        title="企业开放日",
+        description="与企业合办",
+        area="innovation",
+        brands=[],
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        place="礼堂",
+        capacity=None,
+        audience_colleges=[],
+        audience_grades=[],
+        credit=0,
+        credit_unit="hours",
+        external_contact="某科技公司",
+    )
+    activity_services.activity_submit(actor=None, activity=activity)
+    url = reverse("oversight:activity_filing", args=[kit.school.code, activity.pk])
+    client.force_login(people.affairs)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"decision": "accept"}).status_code == 403
+    for user in (people.student, other_kit.user(role=Role.SCHOOL_LEAGUE)):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    client.force_login(people.league)
+    assert client.post(url, {"decision": "accept"}).status_code == 302
+    assert Activity.objects.get(pk=activity.pk).status == ActivityStatus.PUBLISHED

@@ -143,7 +143,10 @@ def _attach(record: ReportHearing, upload, values: dict) -> str:
     """Check an uploaded minutes file and put it on the values; the stored name it replaces."""
     if upload is None:
         return ""
-    check_upload(upload)
+    try:
+        check_upload(upload)
+    except DomainError as exc:
+        raise DomainError(exc.message, field="minutes") from exc
     previous = record.minutes.name if record.pk and record.minutes else ""
     values["minutes"] = upload
     values["file_name"] = upload.name.rsplit("/", 1)[-1][:200]
