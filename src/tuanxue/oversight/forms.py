@@ -87,7 +87,7 @@ class AssignmentForm(forms.Form):
 class FilingForm(forms.Form):
     union = forms.ModelChoiceField(label=_("Union"), queryset=Union.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=FilingKind.choices)
-    title = forms.CharField(label=_("Title"), max_length=160)
+    title = forms.CharField(label=_("Filing title"), max_length=160)
     occurs_on = _date(_("Date of the matter"))
     counterpart = forms.CharField(
         label=_("External party"),
