@@ -163,3 +163,38 @@ def test_items_carry_the_evidence_field(chartered, code):
     result = json.loads(out.getvalue())
     item = next(i for i in result["items"] if i["code"] == code)
     assert item["evidence"] == "data" and "record_refs" in item
+
+
+def test_an_activity_held_without_an_approved_filing_fails_the_item(chartered):
+    from django.utils import timezone
+
+    from tuanxue.activities import services as activity_services
+
+    kit = chartered
+    start = timezone.now() + dt.timedelta(days=2)
+    activity = activity_services.activity_create(
+        actor=None,
+        school=kit.school,
+        organiser_body=kit.department(),
+        title="校企联谊会",
+        description="与企业联谊",
+        area="culture_sports",
+        brands=[],
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        place="礼堂",
+        capacity=None,
+        audience_colleges=[],
+        audience_grades=[],
+        credit=0,
+        credit_unit="hours",
+        external_contact="某企业",
+    )
+    activity_services.activity_submit(actor=None, activity=activity)
+    later = dt.date.today() + dt.timedelta(days=5)
+    item = _items(assess(kit.school, later))["14"]
+    assert item.status == "fail" and "校企联谊会" in item.detail
+    assert {"type": "activities.activity", "id": activity.pk, "label": "校企联谊会"} in item.refs
+    activity_services.activity_decide(actor=None, activity=activity, decision="approve", comment="")
+    item = _items(assess(kit.school, later))["14"]
+    assert item.status == "pass" and item.actual["external"] == 1

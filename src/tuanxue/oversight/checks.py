@@ -9,7 +9,8 @@
   naming the union, and the Party committee having heard the union's report within a year.
 - 13 League guidance: the advisor and secretary-general teachers (the charter's guidance record).
 - 14 filing: filings accepted by the League committee within a year, and no major activity or
-  external contact held without an approved filing.
+  external contact held within the year without an approved filing (approved by the assessment
+  day; the activities module publishes such an activity only once it is approved).
 
 Registered with the self-assessment in ``apps.ready``. Each result carries ``basis="data"`` and
 the records it rests on (``refs``: type, id, label).
@@ -195,7 +196,6 @@ def check_filing(ctx) -> ItemResult:
         .select_related("activity")
         .order_by("at")
     )
-    approved_before = {d.activity_id: d for d in approved}
     held = list(
         Activity.objects.filter(
             school=ctx.school, starts_at__date__lte=day, starts_at__date__gt=since
@@ -204,9 +204,14 @@ def check_filing(ctx) -> ItemResult:
         .exclude(status="cancelled")
         .only("pk", "title", "starts_at", "is_major", "external_contact")
     )
-    unfiled = [
-        a for a in held if a.pk not in approved_before or approved_before[a.pk].at > a.starts_at
-    ]
+    ever_approved = set(
+        FilingDecision.objects.filter(
+            activity__in=[a.pk for a in held],
+            decision=FilingDecision.Decision.APPROVE,
+            at__date__lte=day,
+        ).values_list("activity_id", flat=True)
+    )
+    unfiled = [a for a in held if a.pk not in ever_approved]
     counts = dict.fromkeys(FilingKind.values, 0)
     for f in filings:
         counts[f.kind] += 1

@@ -106,6 +106,55 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
+def _later_years(school, union) -> None:
+    """The school goes on after 2020: each later year's work plan, the Party committee hearing
+    the union's report before the congress, the May Fourth lecture and a filing, up to today, so
+    that today's self-assessment reads current records too."""
+    today = timezone.localdate()
+    for year in range(2021, today.year + 1):
+        services.plan_add(
+            actor=None,
+            school=school,
+            year=year,
+            document=f"《中共广东工贸职业技术学院委员会、广东工贸职业技术学院{year}年工作要点》",
+            excerpt="继续把学生会建设纳入学校党建工作整体格局，巩固学生会深化改革成果。",
+        )
+        heard = dt.date(year, 6, 28)
+        if heard <= today:
+            services.hearing_add(
+                actor=None,
+                school=school,
+                union=union,
+                held_on=heard,
+                meeting="校党委会",
+                topics=[HearingTopic.WORK, HearingTopic.CONGRESS, HearingTopic.CANDIDATES],
+                summary="听取学生会年度工作汇报，研究学生代表大会筹备和主席团候选人事项。",
+            )
+        lecture = dt.date(year, 5, 4)
+        if lecture <= today:
+            services.lecture_add(
+                actor=None,
+                school=school,
+                given_on=lecture,
+                occasion=Occasion.MAY_FOURTH,
+                leader="校党委书记",
+                title=f"{year}年五四青年节专题报告",
+            )
+        occurs = dt.date(year, 7, 10)
+        if occurs <= today:
+            record = filing.filing_submit(
+                actor=None,
+                union=union,
+                kind=FilingKind.INFORMATION,
+                title=f"{year}年学生会工作情况报送",
+                content="报送学生会年度工作开展情况，拟在学生会公众号发布。",
+                occurs_on=occurs,
+            )
+            filing.filing_decide(actor=None, filing=record, decision=FilingDecisionKind.ACCEPT)
+            Filing.objects.filter(pk=record.pk).update(filed_at=_at(occurs - dt.timedelta(days=3)))
+            FilingReview.objects.filter(filing=record).update(at=_at(occurs - dt.timedelta(days=2)))
+
+
 def build(school) -> None:
     union = Union.objects.get(school=school, college__isnull=True)
     for kind, leader, position in ASSIGNMENTS:
@@ -167,3 +216,4 @@ def build(school) -> None:
         Filing.objects.filter(pk=record.pk).update(filed_at=_at(filed))
         for i, review in enumerate(record.reviews.order_by("pk")):
             FilingReview.objects.filter(pk=review.pk).update(at=_at(decided, 9 + i))
+    _later_years(school, union)
