@@ -148,7 +148,7 @@ def filing_resubmit(
         kind=kind, title=title, content=content, occurs_on=occurs_on, counterpart=counterpart
     )
     with transaction.atomic():
-        locked = Filing.objects.select_for_update().get(pk=filing.pk)
+        locked = Filing.objects.select_for_update(of=("self",)).get(pk=filing.pk)
         if locked.status != FilingStatus.RETURNED:
             raise DomainError(_("Only a returned filing can be filed again."), code="state")
         old = {k: getattr(locked, k) for k in values} | {"status": locked.status}

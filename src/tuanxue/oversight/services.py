@@ -82,7 +82,7 @@ def _save(*, actor, school, record, values: dict, action: str, created: bool):
     with transaction.atomic():
         old = None
         if not created:
-            record = type(record).objects.select_for_update().get(pk=record.pk)
+            record = type(record).objects.select_for_update(of=("self",)).get(pk=record.pk)
             old = _plain({k: getattr(record, k) for k in values})
         for k, v in values.items():
             setattr(record, k, v)
@@ -101,7 +101,7 @@ def _save(*, actor, school, record, values: dict, action: str, created: bool):
 def _delete(*, actor, record, action: str) -> None:
     require_league(actor, record.school)
     with transaction.atomic():
-        locked = type(record).objects.select_for_update().filter(pk=record.pk).first()
+        locked = type(record).objects.select_for_update(of=("self",)).filter(pk=record.pk).first()
         if locked is None:
             raise DomainError(_("This record has already been deleted."), code="state")
         stored = getattr(locked, "minutes", None)
@@ -309,7 +309,7 @@ def _assignment_values(*, school, union, kind, leader, position, start, end) -> 
 def _no_overlap(school, values: dict, exclude: int | None = None) -> None:
     """One leader at a time holds each assignment of a union (checked under the union's row
     lock, so two editors cannot both add one for the same days)."""
-    Union.objects.select_for_update().filter(pk=values["union"].pk).first()
+    Union.objects.select_for_update(of=("self",)).filter(pk=values["union"].pk).order_by().first()
     same = LeaderAssignment.objects.filter(
         school=school, union=values["union"], kind=values["kind"]
     ).exclude(pk=exclude)
