@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tuanxue.voice",
     "tuanxue.linkage",
     "tuanxue.transcript",
+    "tuanxue.oversight",
 ]
 
 MIDDLEWARE = [

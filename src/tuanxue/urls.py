@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("tuanxue.linkage.urls")),
     path("", include("tuanxue.transcript.urls")),
     *transcript_public,
+    path("", include("tuanxue.oversight.urls")),
 ]

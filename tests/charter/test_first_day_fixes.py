@@ -86,8 +86,8 @@ def test_assessment_items_say_what_they_count(client, school):
     assert "6 人" in item("3") and "≤ 60 人" in item("3") and "≤ 6 个" in item("3")
     # Item 5: what is counted.
     assert "0 名工作人员不是中共党员或共青团员" in item("5")
-    # Item 12: no document yet.
-    assert "尚未记录文件" in item("12") and "至少一份文件" in item("12")
+    # Item 12: rests on the oversight records, none recorded yet.
+    assert "分管校领导0人" in item("12") and "一年内专题听取汇报" in item("12")
     # Item 13: guidance not recorded.
     assert "两位老师均已记录" in item("13")
 
@@ -115,7 +115,7 @@ def test_failing_items_link_to_where_the_record_is_kept(client, school):
         return body.split(f'id="item-{code_}"')[1].split('<div class="card item"')[0]
 
     assert reverse("records:guidance", args=[code]) in item("13")
-    assert reverse("records:documents", args=[code]) + "#item-12" in item("12")
+    assert reverse("oversight:index", args=[code]) in item("12")
     # A passing item has no such link.
     assert reverse("records:congresses", args=[code]) not in item("9")
 

@@ -79,4 +79,4 @@ def test_demo_review_study_discipline_and_assessment(db):
     assert item["actual"]["review_date"] == "2020-09-11"
     assert item["records"] == [f"/s/gdgm/reviews/{session.pk}/"]
     assert {i["evidence"] for i in result["items"]} <= {"data", "attested"}
-    assert next(i for i in result["items"] if i["code"] == "12")["evidence"] == "attested"
+    assert next(i for i in result["items"] if i["code"] == "12")["evidence"] == "data"

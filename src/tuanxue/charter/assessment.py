@@ -51,6 +51,8 @@ class ItemResult:
     # "data" when the item rests on records kept here, "attested" when on documents registered
     # by the League committee (attestations).
     basis: str = "data"
+    # The records a data item rests on: {"type": app.model, "id": pk, "label": text}.
+    refs: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
@@ -62,6 +64,7 @@ class ItemResult:
             "limit": self.limit,
             "evidence": self.basis,
             "records": self.evidence,
+            "record_refs": self.refs,
             "detail": self.detail,
         }
 

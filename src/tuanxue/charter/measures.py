@@ -40,6 +40,14 @@ _NONE_ALLOWED = {
 _ATTESTED = ("selection_chain", "duty_review", "party_leadership", "filing")
 
 
+# check key -> describe(item) for checks other apps evaluate from their own records.
+_DESCRIBERS: dict = {}
+
+
+def register_describer(check: str, describer) -> None:
+    _DESCRIBERS[check] = describer
+
+
 def _documents(n) -> str:
     return ngettext("%(n)s document recorded", "%(n)s documents recorded", n) % {"n": n}
 
@@ -48,6 +56,10 @@ def describe(check: str | None, item: ItemResult) -> tuple[str, str] | None:
     """(actual, limit) in words for ``item``, or None to show its values as they are (the
     staffing figures, which carry their own labels)."""
     actual, limit = item.actual, item.limit
+    if check in _DESCRIBERS and item.basis == "data":
+        described = _DESCRIBERS[check](check, item)
+        if described is not None:
+            return described
     if check in _NONE_ALLOWED and isinstance(actual, int):
         return _NONE_ALLOWED[check](actual) % {"n": actual}, _("none allowed")
     if check in _ATTESTED:

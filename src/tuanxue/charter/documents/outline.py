@@ -123,6 +123,8 @@ def table_rows(report: Report) -> list[TableRow]:
             limit = f"{report.context.rules.congress_interval_months}个月内"
         elif check == "league_guidance" and item.evidence:
             evidence = guidance_evidence(guidance_of(report))
+        if item.basis == "data" and item.refs:
+            evidence = ["系统数据：" + "；".join(evidence)]
         rows.append(
             TableRow(
                 code=item.code,

@@ -63,10 +63,12 @@ class SectionWriter:
         item = self.items.get(check)
         return item.status if item else None
 
-    def attested(self, check: str, lead: str, missing: str) -> str:
+    def attested(self, check: str, lead: str, missing: str, data_lead: str = "") -> str:
         item = self.items.get(check)
         if item is None or item.status != PASS:
             return missing
+        if item.basis == "data" and item.refs and data_lead:
+            return f"{data_lead}{'；'.join(item.evidence)}（依据系统数据，非登记文件）。"
         return f"{lead}{'、'.join(item.evidence)}。"
 
     def charter_source(self) -> str:
@@ -274,6 +276,8 @@ class SectionWriter:
                 "selection_chain",
                 "主席团候选人和工作部门成员的推荐、审核程序有据可查：",
                 "系统中尚未记录主席团候选人和工作部门成员的推荐、审核材料。",
+                "现任主席团成员和工作部门负责人均经系统中的审批链推荐、审核任用，"
+                "各环节由学院团委、学院党组织、学工部、校团委、校党委等逐一审批：",
             )
         ]
         congress = self.ctx.congress
@@ -338,7 +342,12 @@ class SectionWriter:
             text += f"按各学院学生人数计算，代表名额合计应不少于{coverage.limit}名，" + (
                 "实际代表人数达到要求。" if enough else "实际代表人数不足。"
             )
-        if coverage is not None and coverage.status == PASS:
+        if coverage is not None and coverage.status == PASS and coverage.basis == "data":
+            text += (
+                f"学生代表以各学院为选举单位产生，经核查系统中的大会代表数据：{coverage.detail}"
+                "（依据系统数据，非登记文件）。"
+            )
+        elif coverage is not None and coverage.status == PASS:
             text += f"学生代表以各学院为选举单位产生，有关材料：{'、'.join(coverage.evidence)}。"
         if self.status("congress_on_schedule") == PASS:
             text += f"截至{cn_date(self.report.day)}，符合按期召开的要求。"
@@ -362,6 +371,7 @@ class SectionWriter:
                 "学校党委落实全面领导（校领导分管、纳入党建工作整体格局、专题听取学生会工作汇报），"
                 "有关文件：",
                 "系统中尚无学校党委领导学生会工作的文件记录。",
+                "学校党委落实全面领导，系统中的记录如下：",
             )
         ]
 
@@ -384,6 +394,7 @@ class SectionWriter:
             "filing",
             "重要事项、重大活动、重要信息、对外联络按规定报备，有关文件：",
             "系统中尚无重要事项报备的文件记录。",
+            "重要事项、重大活动、重要信息、对外联络均向校团委报备并经审核同意：",
         )
         return [text, filing]
 

@@ -10,11 +10,9 @@ from tuanxue.charter.assessment import PASS, ItemResult
 
 # check key -> (URL name, link text); the URL takes the school's code.
 _PAGES = {
-    "selection_chain": ("records:documents", "Record the documents"),
-    "delegate_coverage": ("records:documents", "Record the documents"),
     "duty_review": ("records:documents", "Record the documents"),
-    "party_leadership": ("records:documents", "Record the documents"),
-    "filing": ("records:documents", "Record the documents"),
+    "party_leadership": ("oversight:index", "Record the Party committee's oversight"),
+    "filing": ("oversight:filings", "Open the filing register"),
     "presidium_elected": ("records:congresses", "Record a congress"),
     "congress_on_schedule": ("records:congresses", "Record a congress"),
     "league_guidance": ("records:guidance", "Record the guidance"),
@@ -29,6 +27,8 @@ def _text(key: str) -> str:
         "Record a congress": _("Record a congress"),
         "Record the guidance": _("Record the guidance"),
         "Import academic records": _("Import academic records"),
+        "Record the Party committee's oversight": _("Record the Party committee's oversight"),
+        "Open the filing register": _("Open the filing register"),
     }[key]
 
 
