@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tuanxue.congress",
     "tuanxue.review",
     "tuanxue.voice",
+    "tuanxue.federation",
 ]
 
 MIDDLEWARE = [

@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("tuanxue.congress.urls_minutes")),
     path("", include("tuanxue.review.urls")),
     path("", include("tuanxue.voice.urls")),
+    path("", include("tuanxue.federation.urls")),
 ]
