@@ -30,7 +30,7 @@ from pathlib import Path
 
 SEMESTERS = ("2025-2026-1", "2025-2026-2")
 SCHOOL_DEPARTMENTS = ("秘书部", "文艺部", "学习权益部", "纪检部", "宣传部", "体育部")
-COLLEGE_DEPARTMENTS = ("办公室秘书部", "学习部", "文体部", "宣传部")
+COLLEGE_DEPARTMENTS = ("秘书部", "学习部", "文体部", "宣传部")
 CORE_DOCUMENTS = {"7": "主席团候选人审批材料", "12": "校党委听取学生会工作汇报会议纪要"}
 
 
@@ -126,6 +126,7 @@ def build_school(n: int, args) -> None:
         school.students.order_by("student_no").values_list("pk", "college_id")[: 29 + 22 * 11]
     )
     last = semesters[-1]
+    every = list(school.students.values_list("pk", flat=True))
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(
@@ -133,8 +134,8 @@ def build_school(n: int, args) -> None:
             "assessment_rank, major_size, failed_courses) FROM STDIN"
         ) as copy,
     ):
-        for k, pk in enumerate(school.students.values_list("pk", flat=True).iterator()):
-            copy.write_row((school.pk, pk, last.pk, 1 + k % 100, 1 + k % 100, 200, 0))
+        for k, pk in enumerate(every):
+            copy.write_row((school.pk, pk, last.pk, 1 + k % 60, 1 + k % 60, 200, 0))
 
     unions = {u.college_id: u for u in Union.objects.filter(school=school)}
     bodies: dict[int | None, list] = {}
@@ -152,7 +153,7 @@ def build_school(n: int, args) -> None:
                 )
             )
     Department.objects.bulk_create(new_bodies)
-    for body in Department.objects.filter(union__school=school).order_by("kind", "order"):
+    for body in Department.objects.filter(union__school=school).order_by("-kind", "order"):
         bodies.setdefault(body.union.college_id, []).append(body)
 
     congress_day = dt.date(2026, 8, 25) if n % 10 else dt.date(2024, 8, 25)

@@ -91,7 +91,7 @@ def test_the_consent_queue_shows_candidates_at_the_federation_step(applicant):
 
 def test_the_excel_export_writes_risky_names_as_text(school):
     kit = school
-    kit.school.name = "=HYPERLINK(\"http://x\")"
+    kit.school.name = '=HYPERLINK("http://x")'
     kit.school.save()
     response = _client(kit.federation).get(reverse("federation:province_xlsx"))
     assert response.status_code == 200
@@ -100,7 +100,7 @@ def test_the_excel_export_writes_risky_names_as_text(school):
     assert len(header) == 17
     row = [c for c in sheet[2]]
     assert row[0].value == "tst"
-    assert row[1].value == "=HYPERLINK(\"http://x\")" and row[1].data_type == "s"
+    assert row[1].value == '=HYPERLINK("http://x")' and row[1].data_type == "s"
     assert row[5].value == 2 and row[6].value == 1
 
 

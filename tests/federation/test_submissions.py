@@ -85,9 +85,7 @@ def test_only_the_league_committee_of_the_school_submits(school, other):
             services.submission_create(actor=actor, school=kit.school, day=DAY)
         assert exc.value.code == "forbidden"
     with pytest.raises(DomainError) as exc:
-        services.submission_create(
-            actor=kit.league, school=kit.school, day=dt.date(2999, 1, 1)
-        )
+        services.submission_create(actor=kit.league, school=kit.school, day=dt.date(2999, 1, 1))
     assert exc.value.field == "assessed_on"
     assert not Submission.objects.exists()
 
@@ -132,9 +130,12 @@ def test_submission_pages_permissions(school, other, django_user_model):
     )
     wrong = reverse("federation:submission", args=[kit.school.code, other.league_submission.pk])
     assert _client(kit.federation).get(wrong).status_code == 404
-    assert _client(kit.league).get(
-        reverse("federation:submission", args=[other.school.code, other.league_submission.pk])
-    ).status_code == 404
+    assert (
+        _client(kit.league)
+        .get(reverse("federation:submission", args=[other.school.code, other.league_submission.pk]))
+        .status_code
+        == 404
+    )
     assert Client().get(detail).status_code == 302
 
 

@@ -117,11 +117,41 @@ def review_figures(ctx) -> dict:
     }
 
 
+def prefetch_first_items(ctx) -> None:
+    """``first_item_rows`` of every union of the assessment's context in one query."""
+    import datetime as dt
+
+    from tuanxue.review.models import UnionMeeting
+
+    structures = ctx.structures
+    since = ctx.day - dt.timedelta(days=365)
+    flagged: dict[int, list] = {s.union.pk: [] for s in structures}
+    for union_id, held_on, title in (
+        UnionMeeting.objects.filter(
+            union_id__in=list(flagged),
+            held_on__gt=since,
+            held_on__lte=ctx.day,
+            first_item_study=False,
+        ).values_list("union_id", "held_on", "title")  # the model's order: latest first
+    ):
+        flagged[union_id].append((held_on, title))
+    for s in structures:
+        s._first_item_rows = _first_item_rows(flagged[s.union.pk])
+
+
+def _first_item_rows(flagged) -> list:
+    from tuanxue.charter.compliance import RuleRow
+
+    rule = _("meetings whose first agenda item is not study (第一议题)")
+    if flagged:
+        rule = f"{rule}：" + "、".join(f"{day:%Y-%m-%d} {title}" for day, title in flagged)
+    return [RuleRow("first_item", rule, len(flagged), "0", not flagged)]
+
+
 def first_item_rows(structure, rules) -> list:
     """Meetings of the year up to the structure's day whose first agenda item is not study."""
     import datetime as dt
 
-    from tuanxue.charter.compliance import RuleRow
     from tuanxue.review.models import UnionMeeting
 
     cached = getattr(structure, "_first_item_rows", None)
@@ -136,9 +166,6 @@ def first_item_rows(structure, rules) -> list:
             first_item_study=False,
         ).values_list("held_on", "title")
     )
-    rule = _("meetings whose first agenda item is not study (第一议题)")
-    if flagged:
-        rule = f"{rule}：" + "、".join(f"{day:%Y-%m-%d} {title}" for day, title in flagged)
-    rows = [RuleRow("first_item", rule, len(flagged), "0", not flagged)]
+    rows = _first_item_rows(flagged)
     structure._first_item_rows = rows  # the same structure is checked by several items
     return rows
