@@ -207,7 +207,7 @@ def build_school(n: int, args) -> None:
                 body=bodies[colleges[0].pk][1],
                 student_id=pk,
                 title=Title.STAFF,
-                start=dt.date(2025, 9, 1),
+                start=congress_day.replace(year=congress_day.year - 1),
                 end=congress_day,
                 end_reason="term_end",
             )

@@ -66,3 +66,32 @@ def test_all_refuses_a_school_and_a_bad_date():
         call_command("assess", "--all", "--school", "x", stdout=io.StringIO())
     with pytest.raises(CommandError):
         call_command("assess", "--all", "--date", "2020-13-01", stdout=io.StringIO())
+
+
+def test_one_school_is_assessed_in_the_same_queries_whatever_its_size(school):
+    """More colleges (each with its union and posts) and more students cost no more queries."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tuanxue.charter.assessment import assess
+    from tuanxue.org import services
+    from tuanxue.org.models import Title
+
+    kit = school
+    day = dt.date(2020, 9, 30)
+    with CaptureQueriesContext(connection) as small:
+        before = assess(kit.school, day)
+    for n in range(3):
+        college = services.college_create(actor=None, school=kit.school, name=f"新学院{n}")
+        union = kit.school.unions.get(college=college)
+        body = services.department_create(actor=None, union=union, name="秘书部", remit="会务")
+        for _k in range(2):
+            kit.post(kit.good_student(college=college), body, Title.MINISTER)
+        for _k in range(20):
+            kit.student(college=college)
+    with CaptureQueriesContext(connection) as large:
+        after = assess(kit.school, day)
+    assert len(after.context.college_unions) == len(before.context.college_unions) + 3
+    assert len(large) == len(small)

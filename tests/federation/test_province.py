@@ -128,3 +128,14 @@ def test_query_count_depends_neither_on_students_nor_on_schools(
     with django_assert_max_num_queries(three):
         client.get(reverse("federation:province_xlsx"))
     assert _count(client) == three
+
+
+def test_the_school_home_links_to_submissions_and_the_province(school):
+    kit = school
+    home = reverse("org:school_home", args=[kit.school.code])
+    submissions = reverse("federation:submissions", args=[kit.school.code])
+    league_page = _client(kit.league).get(home).content.decode()
+    assert submissions in league_page and PROVINCE not in league_page
+    federation_page = _client(kit.federation).get(home).content.decode()
+    assert submissions in federation_page and PROVINCE in federation_page
+    assert submissions not in _client(kit.pupil).get(home).content.decode()

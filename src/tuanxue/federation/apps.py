@@ -6,3 +6,9 @@ class FederationConfig(AppConfig):
     name = "tuanxue.federation"
     label = "federation"
     verbose_name = _("Provincial student federation")
+
+    def ready(self):
+        from tuanxue.federation.panels import home_panel
+        from tuanxue.org import home_panels
+
+        home_panels.register(home_panel)
