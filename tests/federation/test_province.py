@@ -3,19 +3,22 @@ the Excel export, and a query count that depends neither on students nor on scho
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.conftest import SchoolKit
 from tests.federation.conftest import staff_school
 from tests.selection.test_chain import PRESIDIUM_ORDER
 from tuanxue.core.models import AuditEvent
-from tuanxue.federation.models import Standing
+from tuanxue.federation.models import Standing, Submission
+from tuanxue.federation.services import submission_create
 from tuanxue.org.models import Role
 from tuanxue.selection import services as selection
 
@@ -64,6 +67,14 @@ def test_the_province_page_lists_every_school_with_its_figures_and_standing(scho
     assert AuditEvent.objects.filter(action="federation.standing.changed").count() == 2
     html = client.get(PROVINCE).content.decode()
     assert 'id="school-tst"' in html and "9. " in html
+    # The latest submission of each school, with its review state.
+    first = submission_create(actor=kit.league, school=kit.school, day=dt.date(2020, 9, 30))
+    later = submission_create(actor=kit.league, school=kit.school, day=dt.date(2020, 10, 8))
+    rows = {r.school.code: r for r in client.get(PROVINCE).context["rows"]}
+    assert rows["tst"].submission.pk == later.pk != first.pk
+    assert rows["oth"].submission is None
+    link = reverse("federation:submission", args=["tst", later.pk])
+    assert link in client.get(PROVINCE).content.decode()
 
 
 def test_the_consent_queue_shows_candidates_at_the_federation_step(applicant):
@@ -110,21 +121,39 @@ def _count(client) -> int:
     return len(queries)
 
 
+def _submitted(kit) -> None:
+    """A submission row as the service writes it (documents stand in as short bytes here)."""
+    Submission.objects.create(
+        school=kit.school,
+        assessed_on=dt.date(2020, 9, 30),
+        passed=False,
+        report={"items": []},
+        docx=b"docx",
+        pdf=b"pdf",
+        docx_sha256="0" * 64,
+        pdf_sha256="0" * 64,
+        submitted_at=timezone.now(),
+        submitted_by_label="league",
+    )
+
+
 def test_query_count_depends_neither_on_students_nor_on_schools(
     school, django_assert_max_num_queries
 ):
     kit = school
     client = _client(kit.federation)
+    _submitted(kit)
     for n in range(2):
-        staff_school(SchoolKit(code=f"s{n}", name=f"学院{n}"), students=2)
+        _submitted(staff_school(SchoolKit(code=f"s{n}", name=f"学院{n}"), students=2))
     client.post(reverse("federation:province_check"))
     three = _count(client)
     for n in range(2, 9):
-        staff_school(SchoolKit(code=f"s{n}", name=f"学院{n}"), students=25)
+        _submitted(staff_school(SchoolKit(code=f"s{n}", name=f"学院{n}"), students=25))
     client.post(reverse("federation:province_check"))
     with django_assert_max_num_queries(three):
         page = client.get(PROVINCE)
     assert len(page.context["rows"]) == 10
+    assert all(r.submission is not None for r in page.context["rows"])
     with django_assert_max_num_queries(three):
         client.get(reverse("federation:province_xlsx"))
     assert _count(client) == three

@@ -3,7 +3,7 @@ submissions page for the school offices."""
 
 from __future__ import annotations
 
-from tuanxue.federation.models import ReviewState, Submission
+from tuanxue.federation.models import Submission
 
 
 def home_panel(request, school) -> dict | None:
@@ -20,5 +20,4 @@ def home_panel(request, school) -> dict | None:
         "template": "federation/_home_panel.html",
         "is_federation": viewer.is_federation,
         "latest": latest,
-        "waiting": latest is not None and latest.state == ReviewState.SUBMITTED,
     }
