@@ -59,15 +59,14 @@ def check_duty_review(ctx):
     assessment day with a panel that meets the charter's composition rule and graded someone."""
     from tuanxue.charter.assessment import FAIL, NOT_EVIDENCED, PASS, ItemResult
 
-    union = ctx.school_union.union
-    session = latest_session(ctx.school, ctx.day, union)
+    session = _context_session(ctx)
     if session is None:
         return ItemResult(
             "", "", False, NOT_EVIDENCED, None, None, [], _("no review session recorded")
         )
     panel = list(session.panel.values_list("kind", flat=True))
     students = panel.count(PanelKind.STUDENT)
-    reviewed = session.reviewees.filter(active=True, result__isnull=False).count()
+    reviewed = _reviewed(ctx, session)
     rules = ctx.rules
     composed = (
         (not rules.review_student_majority or students * 2 > len(panel))
@@ -107,13 +106,27 @@ def check_duty_review(ctx):
     )
 
 
+def _context_session(ctx):
+    """The school union's latest review session for the assessment, read once per context
+    (the item and the figures both need it)."""
+    if not hasattr(ctx, "_review_session"):
+        ctx._review_session = latest_session(ctx.school, ctx.day, ctx.school_union.union)
+    return ctx._review_session
+
+
+def _reviewed(ctx, session) -> int:
+    if not hasattr(ctx, "_reviewed"):
+        ctx._reviewed = session.reviewees.filter(active=True, result__isnull=False).count()
+    return ctx._reviewed
+
+
 def review_figures(ctx) -> dict:
-    session = latest_session(ctx.school, ctx.day, ctx.school_union.union)
+    session = _context_session(ctx)
     if session is None:
         return {"review_date": None, "reviewees": None}
     return {
         "review_date": session.held_on.isoformat(),
-        "reviewees": session.reviewees.filter(active=True, result__isnull=False).count(),
+        "reviewees": _reviewed(ctx, session),
     }
 
 
