@@ -123,35 +123,47 @@ def submission_review(*, actor, submission: Submission, accept: bool, reason: st
 
 
 def standings_record(*, actor, reports: list[Report]) -> int:
-    """Keep each school's result of a province-wide assessment. A school whose outcome changed
-    (passed, or which core items fail) gets an audit event. Returns how many changed."""
+    """Keep each school's result of a province-wide assessment (one upsert for all schools). A
+    school whose outcome changed (passed, or which core items fail) gets an audit event.
+    Returns how many changed."""
     now = timezone.now()
-    current = {
-        s.school_id: s for s in Standing.objects.filter(school__in=[r.school for r in reports])
-    }
-    changed = 0
-    with transaction.atomic():
-        for report in reports:
-            failing = [i["code"] for i in province.failing_items(report)]
-            old = current.get(report.school.pk)
-            values = {
-                "assessed_on": report.day,
-                "checked_at": now,
-                "passed": report.passed,
-                "failing": failing,
-                "breaches": province.breaches(report),
-            }
-            standing, _created = Standing.objects.update_or_create(
-                school=report.school, defaults=values
+    schools = [r.school for r in reports]
+    current = {s.school_id: s for s in Standing.objects.filter(school__in=schools)}
+    rows, changes = [], []
+    for report in reports:
+        failing = [i["code"] for i in province.failing_items(report)]
+        rows.append(
+            Standing(
+                school=report.school,
+                assessed_on=report.day,
+                checked_at=now,
+                passed=report.passed,
+                failing=failing,
+                breaches=province.breaches(report),
             )
-            if old is None or old.passed != report.passed or old.failing != failing:
-                changed += 1
+        )
+        old = current.get(report.school.pk)
+        if old is None or old.passed != report.passed or old.failing != failing:
+            changes.append((report, old, failing))
+    with transaction.atomic():
+        Standing.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["school"],
+            update_fields=["assessed_on", "checked_at", "passed", "failing", "breaches"],
+        )
+        if changes:
+            saved = {
+                s.school_id: s
+                for s in Standing.objects.filter(school__in=[r.school for r, _o, _f in changes])
+            }
+            for report, old, failing in changes:
                 audit_record(
                     school=report.school,
                     actor=actor,
                     action="federation.standing.changed",
-                    target=standing,
+                    target=saved[report.school.pk],
                     old=None if old is None else {"passed": old.passed, "failing": old.failing},
                     new={"passed": report.passed, "failing": failing, "day": report.day},
                 )
-    return changed
+    return len(changes)
