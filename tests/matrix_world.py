@@ -27,6 +27,7 @@ from tuanxue.congress.sessions import delegates as delegate_services
 from tuanxue.congress.sessions import services as sessions
 from tuanxue.core.api import tokens
 from tuanxue.core.notify import notify
+from tuanxue.federation import services as federation_services
 from tuanxue.ledger import services as ledger
 from tuanxue.org import services
 from tuanxue.org.imports.jobs import import_job_create
@@ -286,6 +287,10 @@ class World:
             assessed_on=dt.date(2020, 9, 1),
             narrative={},
             published=True,
+        )
+        # The self-assessment submitted to the federation (a frozen copy with its documents).
+        self.submission = federation_services.submission_create(
+            actor=u["league"], school=school, day=dt.date(2020, 9, 30)
         )
 
         # -- the student's own things: a notification and an API token ----------------------

@@ -170,6 +170,23 @@ PAGES: dict[str, Entry] = {
     "charter:assessment_xlsx": E("assess", post="assess"),
     "charter:assessment_edit": E("league", post="league"),
     "charter:public_table": E("public", post="public"),
+    # -- the federation: the province pages only for it; submissions for the school offices
+    "federation:province": E("personal", league=404, affairs=404, scrutineer=404, federation=200),
+    "federation:province_xlsx": E(
+        "personal", league=404, affairs=404, scrutineer=404, federation=200
+    ),
+    "federation:province_check": E("post", post="personal", p_ok=404, p_federation=302),
+    "federation:submissions": E(
+        "personal",
+        federation=200,
+        post="personal",
+        p_affairs=403,
+        p_scrutineer=403,
+        p_federation=403,
+    ),
+    "federation:submission": E("personal", federation=200),
+    "federation:submission_file": E("personal", federation=200),
+    "federation:submission_review": E("post", post="personal", p_ok=403, p_federation=302),
     # -- recruitment ---------------------------------------------------------------------------
     "selection:rounds": E("reader", post="reader"),
     "selection:round": E("reader", post="reader"),
@@ -667,6 +684,8 @@ def url_kwargs(w: World) -> dict[str, object]:
         "issued_id": w.transcript.pk,
         "batch_id": w.transcript_batch.pk,
         "verification": w.transcript.code,
+        "submission_id": w.submission.pk,
+        "kind": "pdf",
     }
 
 

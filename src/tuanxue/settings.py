@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tuanxue.linkage",
     "tuanxue.transcript",
     "tuanxue.oversight",
+    "tuanxue.federation",
 ]
 
 MIDDLEWARE = [

@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("tuanxue.transcript.urls")),
     *transcript_public,
     path("", include("tuanxue.oversight.urls")),
+    path("", include("tuanxue.federation.urls")),
 ]

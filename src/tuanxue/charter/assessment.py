@@ -80,9 +80,18 @@ class Context:
     congress: CongressRecord | None
     attestations: dict[str, list[Attestation]]
 
+    # The rule rows of each structure, computed once for the several items that read them.
+    rows_cache: dict = field(default_factory=dict)
+
     @property
     def structures(self) -> list[selectors.UnionStructure]:
         return [self.school_union, *self.college_unions]
+
+    def union_rules(self, s: selectors.UnionStructure) -> list:
+        key = id(s)
+        if key not in self.rows_cache:
+            self.rows_cache[key] = union_rules(s, self.rules)
+        return self.rows_cache[key]
 
     def union_url(self, union: Union) -> str:
         return reverse("org:union", args=[self.school.code, union.pk])
@@ -125,7 +134,7 @@ def _rows_result(ctx: Context, pick) -> tuple[str, list[str], list[str]]:
     """Fail when any picked compliance row of any union fails; evidence names each breach."""
     breaches, evidence = [], []
     for s in ctx.structures:
-        for row in pick(union_rules(s, ctx.rules)):
+        for row in pick(ctx.union_rules(s)):
             if not row.ok:
                 named = f"（{'、'.join(row.bodies)}）" if row.bodies else ""
                 breaches.append(f"{s.union.name}：{row.rule}{named} {row.actual}（{row.limit}）")
@@ -417,6 +426,16 @@ def register_figures(hook) -> None:
         _figure_hooks.append(hook)
 
 
+# Apps that read records per union load them for every union of the context at once here
+# (one query per school instead of one per union); each hook takes the context.
+_context_hooks: list = []
+
+
+def register_context(hook) -> None:
+    if hook not in _context_hooks:
+        _context_hooks.append(hook)
+
+
 # -- the report ----------------------------------------------------------------------------
 
 
@@ -429,13 +448,15 @@ def default_day(school: School) -> dt.date:
 def build_context(school: School, day: dt.date) -> Context:
     charter = charter_in_force(school, day)
     rules = charter.parsed if charter else CharterRules()
-    school_union = selectors.union_structure(selectors.school_union(school), day)
-    college_unions = [
-        selectors.union_structure(u, day)
-        for u in Union.objects.filter(school=school, college__isnull=False)
+    # Every union of the school in one query and their structures in four more (not four per
+    # union): the province-wide assessment (``assess --all``) runs this for every school.
+    college_unions = (
+        Union.objects.filter(school=school, college__isnull=False)
         .select_related("college", "school")
         .order_by("college__order", "college__name")
-    ]
+    )
+    unions = [selectors.school_union(school), *college_unions]
+    school_union, *college_unions = selectors.union_structures(unions, day)
     congress = (
         CongressRecord.objects.filter(school=school, union=school_union.union, held_on__lte=day)
         .order_by("-held_on")
@@ -444,9 +465,10 @@ def build_context(school: School, day: dt.date) -> Context:
     attestations: dict[str, list[Attestation]] = {}
     for a in Attestation.objects.filter(school=school, dated__lte=day).order_by("dated"):
         attestations.setdefault(a.item_code, []).append(a)
-    return Context(
-        school, day, charter, rules, school_union, college_unions, congress, attestations
-    )
+    ctx = Context(school, day, charter, rules, school_union, college_unions, congress, attestations)
+    for hook in _context_hooks:
+        hook(ctx)
+    return ctx
 
 
 def checklist_on(day: dt.date) -> ChecklistVersion | None:

@@ -100,52 +100,88 @@ class UnionStructure:
 
 
 def union_structure(union: Union, day: dt.date | None = None) -> UnionStructure:
-    """Presidium, departments, heads and staff of ``union`` on ``day``: three queries."""
+    """Presidium, departments, heads and staff of ``union`` on ``day``: four queries."""
+    return union_structures([union], day)[0]
+
+
+def union_structures(unions: list[Union], day: dt.date | None = None) -> list[UnionStructure]:
+    """``union_structure`` of each union, in the same four queries however many unions."""
     day = day or today()
-    bodies = list(Department.objects.filter(union=union).order_by("order", "name"))
-    views = {b.pk: BodyView(body=b) for b in bodies}
-    chair = None
-    for m in memberships_on(union, day):
-        view = views[m.body_id]
+    if not unions:
+        return []
+    ids = [u.pk for u in unions]
+    views_of: dict[int, dict[int, BodyView]] = {pk: {} for pk in ids}
+    for b in Department.objects.filter(union_id__in=ids).order_by("order", "name"):
+        views_of[b.union_id][b.pk] = BodyView(body=b)
+    titled_chair: dict[int, Membership] = {}
+    by_id = {u.pk: u for u in unions}
+    for m in memberships_in(ids, day):
+        m.union = by_id[m.union_id]  # the union at hand, not one query per member
+        view = views_of[m.union_id][m.body_id]
         view.members.append(m)
         if m.title in HEAD_TITLES:
             view.heads.append(m)
         elif m.title == Title.STAFF:
             view.staff.append(m)
         if m.title == Title.EXECUTIVE_CHAIR:
-            chair = m
-    chair = _rotation_chair(union, day, views, fallback=chair)
-    for view in views.values():
-        view.members.sort(key=lambda m: (TITLE_ORDER[m.title], m.student.student_no))
-        view.heads.sort(key=lambda m: (TITLE_ORDER[m.title], m.student.student_no))
-    presidium = next((v for v in views.values() if v.body.kind == BodyKind.PRESIDIUM), None)
-    departments = [v for v in views.values() if v.body.kind == BodyKind.DEPARTMENT]
-    return UnionStructure(
-        union=union, day=day, presidium=presidium, departments=departments, executive_chair=chair
+            titled_chair[m.union_id] = m
+    rotating = set(
+        RotationSlot.objects.filter(union_id__in=ids)
+        .order_by()
+        .values_list("union_id", flat=True)
+        .distinct()
     )
-
-
-def _rotation_chair(union: Union, day: dt.date, views: dict, fallback):
-    """The holder of the rotation slot of the semester containing ``day`` when the union has a
-    rotation (one query); the executive chair by title when it has none."""
-    slots = list(
-        RotationSlot.objects.filter(union=union)
-        .filter(
-            Q(semester__start__lte=day, semester__end__gte=day)
-            | Q(pk=RotationSlot.objects.filter(union=union).values("pk")[:1])
+    current: dict[int, int] = {}
+    if rotating:
+        for union_id, membership_id in RotationSlot.objects.filter(
+            union_id__in=list(rotating), semester__start__lte=day, semester__end__gte=day
+        ).values_list("union_id", "membership_id"):
+            current.setdefault(union_id, membership_id)
+    out = []
+    for union in unions:
+        views = views_of[union.pk]
+        chair = titled_chair.get(union.pk)
+        if union.pk in rotating:
+            chair = None
+            if union.pk in current:
+                chair = next(
+                    (
+                        m
+                        for view in views.values()
+                        for m in view.members
+                        if m.pk == current[union.pk]
+                    ),
+                    None,
+                )
+        for view in views.values():
+            view.members.sort(key=lambda m: (TITLE_ORDER[m.title], m.student.student_no))
+            view.heads.sort(key=lambda m: (TITLE_ORDER[m.title], m.student.student_no))
+        presidium = next((v for v in views.values() if v.body.kind == BodyKind.PRESIDIUM), None)
+        departments = [v for v in views.values() if v.body.kind == BodyKind.DEPARTMENT]
+        out.append(
+            UnionStructure(
+                union=union,
+                day=day,
+                presidium=presidium,
+                departments=departments,
+                executive_chair=chair,
+            )
         )
-        .values_list("membership_id", "semester__start", "semester__end")
+    return out
+
+
+def memberships_in(union_ids: list[int], day: dt.date) -> QuerySet[Membership]:
+    """``memberships_on`` for several unions at once."""
+    earlier_college_post = Membership.objects.filter(
+        student=OuterRef("student"), union__college__isnull=False, start__lt=OuterRef("start")
     )
-    if not slots:
-        return fallback
-    current = [m for m, start, end in slots if start <= day <= end]
-    if not current:
-        return None
-    for view in views.values():
-        for m in view.members:
-            if m.pk == current[0]:
-                return m
-    return None
+    return (
+        Membership.objects.filter(union_id__in=union_ids)
+        .filter(active_on(day))
+        .select_related("student", "student__college", "body")
+        .annotate(from_college_union=Exists(earlier_college_post))
+        .order_by("body__order", "body__name", "title", "student__student_no")
+    )
 
 
 def school_union(school: School) -> Union:

@@ -18,4 +18,5 @@ class ReviewConfig(AppConfig):
         compliance.register_rows(checks.first_item_rows)
         assessment.register_check("duty_review", checks.check_duty_review)
         assessment.register_figures(checks.review_figures)
+        assessment.register_context(checks.prefetch_first_items)
         demo.register_step("after", review_demo.build)

@@ -59,15 +59,14 @@ def check_duty_review(ctx):
     assessment day with a panel that meets the charter's composition rule and graded someone."""
     from tuanxue.charter.assessment import FAIL, NOT_EVIDENCED, PASS, ItemResult
 
-    union = ctx.school_union.union
-    session = latest_session(ctx.school, ctx.day, union)
+    session = _context_session(ctx)
     if session is None:
         return ItemResult(
             "", "", False, NOT_EVIDENCED, None, None, [], _("no review session recorded")
         )
     panel = list(session.panel.values_list("kind", flat=True))
     students = panel.count(PanelKind.STUDENT)
-    reviewed = session.reviewees.filter(active=True, result__isnull=False).count()
+    reviewed = _reviewed(ctx, session)
     rules = ctx.rules
     composed = (
         (not rules.review_student_majority or students * 2 > len(panel))
@@ -107,21 +106,65 @@ def check_duty_review(ctx):
     )
 
 
+def _context_session(ctx):
+    """The school union's latest review session for the assessment, read once per context
+    (the item and the figures both need it)."""
+    if not hasattr(ctx, "_review_session"):
+        ctx._review_session = latest_session(ctx.school, ctx.day, ctx.school_union.union)
+    return ctx._review_session
+
+
+def _reviewed(ctx, session) -> int:
+    if not hasattr(ctx, "_reviewed"):
+        ctx._reviewed = session.reviewees.filter(active=True, result__isnull=False).count()
+    return ctx._reviewed
+
+
 def review_figures(ctx) -> dict:
-    session = latest_session(ctx.school, ctx.day, ctx.school_union.union)
+    session = _context_session(ctx)
     if session is None:
         return {"review_date": None, "reviewees": None}
     return {
         "review_date": session.held_on.isoformat(),
-        "reviewees": session.reviewees.filter(active=True, result__isnull=False).count(),
+        "reviewees": _reviewed(ctx, session),
     }
+
+
+def prefetch_first_items(ctx) -> None:
+    """``first_item_rows`` of every union of the assessment's context in one query."""
+    import datetime as dt
+
+    from tuanxue.review.models import UnionMeeting
+
+    structures = ctx.structures
+    since = ctx.day - dt.timedelta(days=365)
+    flagged: dict[int, list] = {s.union.pk: [] for s in structures}
+    for union_id, held_on, title in (
+        UnionMeeting.objects.filter(
+            union_id__in=list(flagged),
+            held_on__gt=since,
+            held_on__lte=ctx.day,
+            first_item_study=False,
+        ).values_list("union_id", "held_on", "title")  # the model's order: latest first
+    ):
+        flagged[union_id].append((held_on, title))
+    for s in structures:
+        s._first_item_rows = _first_item_rows(flagged[s.union.pk])
+
+
+def _first_item_rows(flagged) -> list:
+    from tuanxue.charter.compliance import RuleRow
+
+    rule = _("meetings whose first agenda item is not study (第一议题)")
+    if flagged:
+        rule = f"{rule}：" + "、".join(f"{day:%Y-%m-%d} {title}" for day, title in flagged)
+    return [RuleRow("first_item", rule, len(flagged), "0", not flagged)]
 
 
 def first_item_rows(structure, rules) -> list:
     """Meetings of the year up to the structure's day whose first agenda item is not study."""
     import datetime as dt
 
-    from tuanxue.charter.compliance import RuleRow
     from tuanxue.review.models import UnionMeeting
 
     cached = getattr(structure, "_first_item_rows", None)
@@ -136,9 +179,6 @@ def first_item_rows(structure, rules) -> list:
             first_item_study=False,
         ).values_list("held_on", "title")
     )
-    rule = _("meetings whose first agenda item is not study (第一议题)")
-    if flagged:
-        rule = f"{rule}：" + "、".join(f"{day:%Y-%m-%d} {title}" for day, title in flagged)
-    rows = [RuleRow("first_item", rule, len(flagged), "0", not flagged)]
+    rows = _first_item_rows(flagged)
     structure._first_item_rows = rows  # the same structure is checked by several items
     return rows

@@ -1,4 +1,5 @@
-"""``tuanxue assess --school CODE [--date D] [--json] [--docx PATH] [--pdf PATH]``."""
+"""``tuanxue assess --school CODE [--date D] [--json] [--docx PATH] [--pdf PATH]``, and
+``tuanxue assess --all [--date D] [--json]`` for every school (see ``tuanxue.federation``)."""
 
 import json
 
@@ -32,8 +33,17 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
         parser.add_argument("--docx", metavar="PATH", help="write the report as a Word document")
         parser.add_argument("--pdf", metavar="PATH", help="write the report as a PDF")
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            help="assess every school; exit code 1 when any core item fails anywhere",
+        )
 
     def handle(self, *args, **options):
+        if options["all"]:
+            from tuanxue.federation.commands import assess_all_command
+
+            return assess_all_command(self, options)
         school = school_by_code(options["school"])
         day = None
         if options["date"]:
