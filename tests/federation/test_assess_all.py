@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from tests.conftest import SchoolKit
 from tests.federation.conftest import staff_school
+from tuanxue.demo.org import build_demo
 from tuanxue.federation.models import Standing
-from tuanxue.org.demo import build_demo
 
 
 def run(*args) -> tuple[int, str]:

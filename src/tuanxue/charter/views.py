@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tuanxue.charter.assessment import PASS, Report, assess, build_context
-from tuanxue.charter.charts import compliance_chart
 from tuanxue.charter.compliance import union_rules
 from tuanxue.charter.documents import build as documents
+from tuanxue.charter.documents.charts import compliance_chart
 from tuanxue.charter.documents.outline import SECTIONS, evidence_labels
 from tuanxue.charter.documents.text import items_by_check
 from tuanxue.charter.forms import AssessmentForm, field_name

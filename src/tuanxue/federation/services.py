@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tuanxue.charter import documents
 from tuanxue.charter.assessment import Report, assess
+from tuanxue.charter.documents import build as documents
 from tuanxue.core.audit import actor_label, audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School

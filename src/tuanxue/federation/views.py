@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from tuanxue.charter.assessment import assess
-from tuanxue.charter.documents import DOCX_TYPE, PDF_TYPE, XLSX_TYPE
+from tuanxue.charter.documents.build import DOCX_TYPE, PDF_TYPE, XLSX_TYPE
 from tuanxue.charter.views import FIGURE_LABELS, STATUS_LABELS, STATUS_TAGS, display, school_for
+from tuanxue.core.documents.exports import xlsx_cell
 from tuanxue.core.errors import DomainError
-from tuanxue.core.exports import xlsx_cell
 from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.core.models import School
 from tuanxue.federation import province as province_engine

@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from tuanxue.charter.charts import compliance_bars
 from tuanxue.charter.compliance import union_rules
+from tuanxue.charter.documents.charts import compliance_bars
 from tuanxue.core.documents.charts import BROKEN, OK, TEXT, Bar
 
 # The figure sits after this section of the report (精简规模: staff numbers and limits).
