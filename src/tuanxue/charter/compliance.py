@@ -51,8 +51,9 @@ def _limit_text(low: int | None, high: int | None) -> str:
 limit_text = _limit_text
 
 
-def _within(value: int, low: int | None, high: int | None) -> bool:
-    return (low is None or value >= low) and (high is None or value <= high)
+def _bounds(limits: Limits, cap: str) -> dict[str, int | None]:
+    low, high = limits.bounds(cap)
+    return {"low": low, "high": high}
 
 
 # Rows that apps above ``charter`` add for each union (the review app: meetings whose first
@@ -73,28 +74,28 @@ def union_rules(s: UnionStructure, rules: CharterRules) -> list[RuleRow]:
             "cap",
             _("staff in total"),
             s.staff_total,
-            _limit_text(limits.staff_min, limits.staff_max),
-            _within(s.staff_total, limits.staff_min, limits.staff_max),
+            _limit_text(*limits.bounds("staff")),
+            limits.within("staff", s.staff_total),
             s.members,
-            low=limits.staff_min,
-            high=limits.staff_max,
+            **_bounds(limits, "staff"),
         ),
         RuleRow(
             "cap",
             _("presidium members"),
             s.presidium_size,
-            _limit_text(None, limits.presidium_max),
-            _within(s.presidium_size, None, limits.presidium_max),
+            _limit_text(*limits.bounds("presidium")),
+            limits.within("presidium", s.presidium_size),
             s.presidium.members if s.presidium else [],
-            high=limits.presidium_max,
+            **_bounds(limits, "presidium"),
         ),
         RuleRow(
             "cap",
             _("departments"),
             s.department_count,
-            _limit_text(None, limits.departments_max),
-            _within(s.department_count, None, limits.departments_max),
-            high=limits.departments_max,
+            _limit_text(*limits.bounds("departments")),
+            limits.within("departments", s.department_count),
+            [],
+            **_bounds(limits, "departments"),
         ),
     ]
     for d in s.departments:
@@ -103,11 +104,10 @@ def union_rules(s: UnionStructure, rules: CharterRules) -> list[RuleRow]:
                 "cap",
                 _("heads of %(body)s") % {"body": d.body.name},
                 len(d.heads),
-                _limit_text(limits.heads_min, limits.heads_max),
-                _within(len(d.heads), limits.heads_min, limits.heads_max),
+                _limit_text(*limits.bounds("heads")),
+                limits.within("heads", len(d.heads)),
                 d.heads,
-                low=limits.heads_min,
-                high=limits.heads_max,
+                **_bounds(limits, "heads"),
             )
         )
         rows.append(
@@ -115,10 +115,10 @@ def union_rules(s: UnionStructure, rules: CharterRules) -> list[RuleRow]:
                 "cap",
                 _("other staff of %(body)s") % {"body": d.body.name},
                 len(d.staff),
-                _limit_text(None, limits.dept_staff_max),
-                _within(len(d.staff), None, limits.dept_staff_max),
+                _limit_text(*limits.bounds("dept_staff")),
+                limits.within("dept_staff", len(d.staff)),
                 d.staff,
-                high=limits.dept_staff_max,
+                **_bounds(limits, "dept_staff"),
             )
         )
     allowed = set(rules.allowed_titles)

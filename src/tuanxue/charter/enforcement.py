@@ -72,29 +72,17 @@ class CharterPolicy:
             )
         limits = rules.limits_for(union)
         posts = Membership.objects.filter(union=union).filter(_open_from(day))
-        checks = [(limits.staff_max, posts.count(), _("staff in %(union)s"))]
+        checks = [("staff", posts.count(), _("staff in %(union)s"))]
         if body.kind == BodyKind.PRESIDIUM:
-            checks.append(
-                (limits.presidium_max, posts.filter(body=body).count(), _("presidium members"))
-            )
+            checks.append(("presidium", posts.filter(body=body).count(), _("presidium members")))
         elif title in HEAD_TITLES:
-            checks.append(
-                (
-                    limits.heads_max,
-                    posts.filter(body=body, title__in=HEAD_TITLES).count(),
-                    _("heads of %(body)s"),
-                )
-            )
+            heads = posts.filter(body=body, title__in=HEAD_TITLES).count()
+            checks.append(("heads", heads, _("heads of %(body)s")))
         elif title == Title.STAFF:
-            checks.append(
-                (
-                    limits.dept_staff_max,
-                    posts.filter(body=body, title=Title.STAFF).count(),
-                    _("other staff of %(body)s"),
-                )
-            )
-        for limit, actual, what in checks:
-            if limit is not None and actual + 1 > limit:
+            staff = posts.filter(body=body, title=Title.STAFF).count()
+            checks.append(("dept_staff", staff, _("other staff of %(body)s")))
+        for cap, actual, what in checks:
+            if not limits.allows_one_more(cap, actual):
                 _refuse(
                     _(
                         "The charter (%(charter)s) allows at most %(limit)s %(what)s; there are "
@@ -102,7 +90,7 @@ class CharterPolicy:
                     )
                     % {
                         "charter": label,
-                        "limit": limit,
+                        "limit": limits.bounds(cap)[1],
                         "what": what % {"union": union.name, "body": body.name},
                         "actual": actual,
                     }

@@ -45,6 +45,30 @@ class Limits:
     heads_max: int | None = None
     dept_staff_max: int | None = None
 
+    # The one computation of a cap: the compliance report (a count against its bounds) and the
+    # enforcement of every appointment (one more post against the upper bound) both ask here.
+    def bounds(self, cap: str) -> tuple[int | None, int | None]:
+        low, high = CAPS[cap]
+        return (getattr(self, low) if low else None, getattr(self, high))
+
+    def within(self, cap: str, count: int) -> bool:
+        low, high = self.bounds(cap)
+        return (low is None or count >= low) and (high is None or count <= high)
+
+    def allows_one_more(self, cap: str, count: int) -> bool:
+        _low, high = self.bounds(cap)
+        return high is None or count + 1 <= high
+
+
+# cap -> (the lower bound's field, the upper bound's field)
+CAPS = {
+    "staff": ("staff_min", "staff_max"),
+    "presidium": (None, "presidium_max"),
+    "departments": (None, "departments_max"),
+    "heads": ("heads_min", "heads_max"),
+    "dept_staff": (None, "dept_staff_max"),
+}
+
 
 @dataclass(frozen=True)
 class CharterRules:
