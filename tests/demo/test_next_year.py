@@ -12,9 +12,9 @@ from tuanxue.charter.assessment import assess
 from tuanxue.congress.models import CongressSession
 from tuanxue.core.models import School
 from tuanxue.demo import remove_living_demo
-from tuanxue.demo.history import build_history, congress_day
+from tuanxue.demo.living.history import build_history, congress_day
+from tuanxue.demo.living.schools import build_schools
 from tuanxue.demo.org import build_demo
-from tuanxue.demo.schools import build_schools
 from tuanxue.org.models import Student
 from tuanxue.org.rotation.services import current_semester
 from tuanxue.review.models import ReviewSession

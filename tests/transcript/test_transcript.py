@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from tests.chartcheck import SVG, bars, figures, svg_title
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent, Semester
 from tuanxue.ledger import services as ledger
@@ -220,6 +221,20 @@ def test_a_student_sees_issues_and_downloads_their_own(client, books):
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert issued.code in text and issued.content_hash in text
+
+
+def test_the_transcript_page_draws_each_area_against_its_requirement(client, books):
+    client.force_login(books.pupil_user)
+    body = client.get(reverse("transcript:home", args=[books.school.code])).content.decode()
+    totals = selectors.student_area_totals(books.pupil)
+    (root, rows), *_rest = figures(body)
+    assert svg_title(root) == "各领域学时与要求"
+    assert bars(root) == [(t.label, f"{float(t.hours):g}") for t in totals]
+    assert [row[:2] for row in rows] == [[t.label, f"{float(t.hours):g}"] for t in totals]
+    # the requirement is drawn as a tick on each bar that has one
+    assert len(root.findall(f".//{SVG}line[@class='limit']")) == sum(
+        1 for t in totals if t.required
+    )
 
 
 def test_another_student_gets_404_everywhere(client, books):

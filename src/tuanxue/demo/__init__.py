@@ -44,8 +44,8 @@ class LivingDemo:
 
 
 def build_living_demo() -> LivingDemo:
-    from tuanxue.demo.history import build_history
-    from tuanxue.demo.schools import build_schools
+    from tuanxue.demo.living.history import build_history
+    from tuanxue.demo.living.schools import build_schools
 
     seed = build_demo()
     history = build_history(seed.school)
@@ -55,8 +55,8 @@ def build_living_demo() -> LivingDemo:
 
 def remove_living_demo() -> None:
     """Remove every school the demo builds (and their own accounts)."""
+    from tuanxue.demo.living.schools import SPECS
     from tuanxue.demo.org import remove_demo_school
-    from tuanxue.demo.schools import SPECS
 
     for code in ["gdgm", *(spec.code for spec in SPECS)]:
         remove_demo_school(code)

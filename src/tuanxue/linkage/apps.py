@@ -9,8 +9,9 @@ class LinkageConfig(AppConfig):
 
     def ready(self):
         from tuanxue.charter import compliance
+        from tuanxue.demo import linkage as demo
         from tuanxue.demo import org as org_demo
-        from tuanxue.linkage import demo, rules
+        from tuanxue.linkage import rules
 
         compliance.register_rows(rules.class_rows)
         org_demo.register_step("after", demo.build)

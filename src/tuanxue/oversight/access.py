@@ -15,7 +15,7 @@ from django.http import Http404
 
 from tuanxue.core.models import School
 from tuanxue.org.access import Viewer, get_school_for_viewer
-from tuanxue.org.models import PRESIDIUM_TITLES, Role, Union
+from tuanxue.org.models import PRESIDIUM_TITLES, Union
 from tuanxue.oversight.models import (
     Filing,
     LeaderAssignment,
@@ -39,10 +39,6 @@ def presidium_union_ids(viewer: Viewer, school: School) -> set[int]:
     }
 
 
-def is_league(viewer: Viewer, school: School) -> bool:
-    return viewer.has_school_office(school, {Role.SCHOOL_LEAGUE})
-
-
 def may_read_records(viewer: Viewer, school: School) -> bool:
     if viewer.is_federation or viewer.has_school_office(school):
         return True
@@ -53,7 +49,7 @@ def may_read_records(viewer: Viewer, school: School) -> bool:
 
 
 def may_write_records(viewer: Viewer, school: School) -> bool:
-    return is_league(viewer, school)
+    return viewer.is_league_committee(school)
 
 
 def get_oversight_school(code: str, viewer: Viewer, *, write: bool = False) -> School:
@@ -120,6 +116,6 @@ def get_filing_for_viewer(
     )
     if filing is None or not may_see_filing(viewer, filing):
         raise Http404
-    if decide and not is_league(viewer, school):
+    if decide and not viewer.is_league_committee(school):
         raise PermissionDenied
     return filing

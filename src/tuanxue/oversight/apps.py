@@ -10,8 +10,8 @@ class OversightConfig(AppConfig):
     def ready(self):
         from tuanxue.charter import assessment, measures
         from tuanxue.demo import org as demo
+        from tuanxue.demo import oversight as oversight_demo
         from tuanxue.oversight import checks
-        from tuanxue.oversight import demo as oversight_demo
 
         for key, check in checks.CHECKS.items():
             assessment.register_check(key, check)

@@ -50,7 +50,7 @@ def may_file(actor, union: Union) -> bool:
 
 
 def may_decide(actor, school: School) -> bool:
-    return actor is None or build_viewer(actor).has_school_office(school, {Role.SCHOOL_LEAGUE})
+    return actor is None or build_viewer(actor).is_league_committee(school)
 
 
 def filing_url(filing: Filing) -> str:

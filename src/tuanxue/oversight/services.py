@@ -16,7 +16,7 @@ from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
 from tuanxue.org.access import build_viewer
-from tuanxue.org.models import Role, Union
+from tuanxue.org.models import Union
 from tuanxue.oversight.models import (
     AssignmentKind,
     HearingTopic,
@@ -35,7 +35,7 @@ def forbidden(message: str | None = None) -> DomainError:
 def require_league(actor, school: School) -> None:
     if actor is None:
         return
-    if not build_viewer(actor).has_school_office(school, {Role.SCHOOL_LEAGUE}):
+    if not build_viewer(actor).is_league_committee(school):
         raise forbidden(_("Only the school League committee records oversight."))
 
 

@@ -22,7 +22,6 @@ from tuanxue.oversight.access import (
     get_filings_school,
     get_oversight_school,
     get_record_for_viewer,
-    is_league,
     may_write_records,
     presidium_union_ids,
     sees_all_filings,
@@ -249,7 +248,7 @@ def filings(request, school: str):
             "statuses": FilingStatus.choices,
             "kinds": FilingKind.choices,
             "may_file": bool(filing_unions(request.viewer, school_obj)),
-            "decides": is_league(request.viewer, school_obj),
+            "decides": request.viewer.is_league_committee(school_obj),
         },
     )
 
@@ -293,7 +292,7 @@ def filing_new(request, school: str):
 @login_required_page
 def filing_detail(request, school: str, filing_id: int):
     filing = get_filing_for_viewer(school, filing_id, request.viewer)
-    decides = is_league(request.viewer, filing.school)
+    decides = request.viewer.is_league_committee(filing.school)
     form = DecisionForm(request.POST or None)
     if request.method == "POST":
         if not decides:
@@ -375,7 +374,7 @@ def activity_filing(request, school: str, activity_id: int):
         activity.organiser_body is None or activity.organiser_body.union_id not in scope
     ):
         raise Http404
-    decides = is_league(request.viewer, school_obj)
+    decides = request.viewer.is_league_committee(school_obj)
     form = DecisionForm(request.POST or None)
     if request.method == "POST":
         if not decides:

@@ -9,7 +9,7 @@ class TranscriptConfig(AppConfig):
 
     def ready(self):
         from tuanxue.demo import org as demo
+        from tuanxue.demo.transcript import build_demo_step
         from tuanxue.transcript import batch  # noqa: F401  (registers its job kind)
-        from tuanxue.transcript.demo import build_demo_step
 
         demo.register_step("after", build_demo_step)

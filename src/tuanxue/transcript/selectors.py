@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuanxue.activities.models import Attendance, EducationArea
 from tuanxue.congress.models import Delegate, DelegateStatus
+from tuanxue.core.documents.charts import Bar, Chart, hbar_chart
 from tuanxue.core.models import School, Semester
 from tuanxue.ledger.models import CreditCategory, CreditEntry, CreditUnit
 from tuanxue.org.access import Viewer
@@ -292,6 +293,27 @@ def area_totals(content: dict) -> list[AreaTotal]:
     ]
 
 
+def area_chart(totals: list[AreaTotal]) -> Chart:
+    """The transcript per area against the school's requirement, as a chart with its table."""
+    bars = [
+        Bar(
+            t.label,
+            float(t.hours),
+            low=float(t.required) if t.required else None,
+            ok=t.met,
+            limit_text=f"≥ {t.required}" if t.required else "—",
+        )
+        for t in totals
+    ]
+    return hbar_chart(
+        title=_("Hours per area against the requirement"),
+        bars=bars,
+        label_header=_("Area"),
+        value_header=_("Hours"),
+        limit_header=_("Required"),
+    )
+
+
 def student_area_totals(student: Student) -> list[AreaTotal]:
     """The live per-area totals of one student (for a chart)."""
     return area_totals(transcript_content(student))
@@ -363,17 +385,17 @@ def may_see(viewer: Viewer, student: Student) -> bool:
 def may_issue(viewer: Viewer, student: Student) -> bool:
     return (
         is_own(viewer, student)
-        or viewer.has_school_office(student.school, {Role.SCHOOL_LEAGUE})
+        or viewer.is_league_committee(student.school)
         or student.college_id in _college_league(viewer, student.school)
     )
 
 
 def may_revoke(viewer: Viewer, school: School) -> bool:
-    return viewer.has_school_office(school, {Role.SCHOOL_LEAGUE})
+    return viewer.is_league_committee(school)
 
 
 def may_edit_settings(viewer: Viewer, school: School) -> bool:
-    return viewer.has_school_office(school, {Role.SCHOOL_LEAGUE})
+    return viewer.is_league_committee(school)
 
 
 def may_look_up(viewer: Viewer, school: School) -> bool:
@@ -383,9 +405,7 @@ def may_look_up(viewer: Viewer, school: School) -> bool:
 
 def may_batch_college(viewer: Viewer, college: College) -> bool:
     school = college.school
-    return viewer.has_school_office(school, {Role.SCHOOL_LEAGUE}) or college.pk in (
-        _college_league(viewer, school)
-    )
+    return viewer.is_league_committee(school) or college.pk in (_college_league(viewer, school))
 
 
 def batch_scopes(viewer: Viewer, school: School):

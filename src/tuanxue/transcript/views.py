@@ -53,6 +53,7 @@ def _transcript_page(request, school, student):
             "own": selectors.is_own(viewer, student),
             "content": content,
             "totals": selectors.area_totals(content),
+            "chart": selectors.area_chart(selectors.area_totals(content)),
             "groups": selectors.entries_by_area(content),
             "posts": [
                 {**p, "title_label": dict(Title.choices).get(p["title"], p["title"])}
@@ -320,6 +321,7 @@ def verify(request, verification: str):
             "school_name": content["school"]["name"],
             "name": selectors.masked_name(content["student"]["name"]),
             "totals": selectors.area_totals(content),
+            "chart": selectors.area_chart(selectors.area_totals(content)),
             "total_hours": content["total_hours"],
             "statuses": TranscriptStatus,
             "url": verify_url(issued.code),

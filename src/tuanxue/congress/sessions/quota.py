@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from tuanxue.charter.services import charter_in_force
 from tuanxue.congress.models import CongressSession, Delegate, DelegateStatus
-from tuanxue.core.models import School
-from tuanxue.org.models import College, Membership, Society, Student
+from tuanxue.core.models import School, Semester
+from tuanxue.org.models import AcademicRecord, College, Membership, Society, Student
 
 DEFAULT_RATIO = Fraction(1, 100)
 
@@ -131,6 +131,29 @@ class Coverage:
         return f"{float(self.staff_share) * 100:.1f}%"
 
 
+def grades_in_school(school: School, day: dt.date) -> list[int]:
+    """The grades still in school on ``day``: those with academic records for the last semester
+    that ended by then (graduates get none). A school without such records counts every grade
+    enrolled by then (a cohort enrols in September)."""
+    last = Semester.objects.filter(school=school, end__lte=day).order_by("-end").first()
+    if last is not None:
+        grades = set(
+            AcademicRecord.objects.filter(semester=last, student__school=school).values_list(
+                "student__grade", flat=True
+            )
+        )
+        if grades:
+            return sorted(grades)
+    enrolled_by = day.year if day.month >= 9 else day.year - 1
+    return sorted(
+        set(
+            Student.objects.filter(school=school, grade__lte=enrolled_by).values_list(
+                "grade", flat=True
+            )
+        )
+    )
+
+
 def coverage(session: CongressSession) -> Coverage:
     """Every college at or above quota, every grade and every major society represented, counting
     the delegates whose credentials are confirmed; each gap named."""
@@ -160,8 +183,7 @@ def coverage(session: CongressSession) -> Coverage:
                 % {"college": row.college.name, "count": row.confirmed, "quota": row.quota}
             )
     grades = []
-    school_grades = Student.objects.filter(school=school).values_list("grade", flat=True).distinct()
-    for grade in sorted(set(school_grades)):
+    for grade in grades_in_school(school, session.held_on):
         label = _("Grade %(grade)s") % {"grade": grade}
         grades.append(Represented(label=label, count=per_grade.get(grade, 0)))
         if not per_grade.get(grade):

@@ -35,14 +35,16 @@ from tuanxue.charter.rules import SEED_2020, CharterRules
 from tuanxue.core.audit import audit_record
 from tuanxue.core.models import Semester
 from tuanxue.demo import org_data as data
-from tuanxue.demo.history import current_first_year, ranked_records
+from tuanxue.demo.living.history import current_first_year, ranked_records, record_finished_round
 from tuanxue.demo.org import remove_demo_school
 from tuanxue.demo.people import person_name, phone_number
 from tuanxue.org import services
 from tuanxue.org.models import (
+    HEAD_TITLES,
     AcademicRecord,
     Gender,
     Major,
+    Membership,
     PoliticalStatus,
     Role,
     StaffPerson,
@@ -50,6 +52,9 @@ from tuanxue.org.models import (
     Title,
     Union,
 )
+from tuanxue.oversight import services as oversight
+from tuanxue.oversight.models import AssignmentKind, HearingTopic
+from tuanxue.selection.chains import chains_ensure
 
 # The charter of both small schools: tighter than the national standard, as a small school may.
 SMALL_SCHOOL = {
@@ -379,6 +384,8 @@ def build_school(spec: Spec, today: dt.date) -> BuiltSchool:
     charter_services.guidance_set(
         actor=user, union=school_union, advisor=advisor, secretary_general=secretary_general
     )
+    if not spec.drift:
+        _selected_and_overseen(school, school_union, user, held, today)
     for code, title in (
         ("7", "主席团候选人推荐、考察、审批材料"),
         ("10", "学生代表资格审查报告"),
@@ -393,6 +400,53 @@ def build_school(spec: Spec, today: dt.date) -> BuiltSchool:
             dated=held - dt.timedelta(days=10),
         )
     return BuiltSchool(spec.code, spec.name, spec.login, spec.password, len(roster))
+
+
+def _selected_and_overseen(school, union, league, held: dt.date, today: dt.date) -> None:
+    """What the narrow school's data shows of its procedure: the presidium and the department
+    heads selected through every step of their chains (the League committee teacher acting for
+    each office), and the Party committee's leadership of the last twelve months."""
+    chains = chains_ensure(actor=None, school=school)
+    posts = [
+        m
+        for m in Membership.objects.filter(union=union, end__isnull=True).select_related("body")
+        if m.body.is_presidium or m.title in HEAD_TITLES
+    ]
+    record_finished_round(
+        school=school,
+        union=union,
+        name=f"{held.year}-{held.year + 1}学年校学生会主席团及工作部门负责人遴选",
+        held=held,
+        posts=posts,
+        chains=chains,
+        offices=defaultdict(lambda: league),
+        created_by=league,
+    )
+    oversight.assignment_add(
+        actor=None,
+        school=school,
+        union=union,
+        kind=AssignmentKind.IN_CHARGE,
+        leader="黄志坚",
+        position="校党委副书记（负责学生工作）",
+        start=held,
+    )
+    oversight.plan_add(
+        actor=None,
+        school=school,
+        year=today.year,
+        document=f"《{school.name}{today.year}年党委工作要点》",
+        excerpt="支持学生会按照章程开展工作，深化学生会改革。",
+    )
+    oversight.hearing_add(
+        actor=None,
+        school=school,
+        union=union,
+        held_on=today - dt.timedelta(days=60),
+        meeting="校党委会",
+        topics=[HearingTopic.WORK, HearingTopic.CANDIDATES],
+        summary="听取学生会工作汇报，研究主席团候选人事项。",
+    )
 
 
 def _exactly_at_the_line(rows, student_id: int, cohorts: dict) -> None:

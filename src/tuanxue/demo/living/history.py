@@ -539,25 +539,6 @@ class History:
 
     def finished_round(self, year: int, posts: list[Membership], chains, other) -> None:
         """The recruitment round that selected this term's school union, kept as history."""
-        held = congress_day(year)
-        rnd = RecruitmentRound.objects.create(
-            school=self.school,
-            union=self.union,
-            name=f"{year}-{year + 1}学年校学生会主席团及工作部门成员遴选",
-            term_start=held,
-            opens_at=_at(held - dt.timedelta(days=30), 9),
-            closes_at=_at(held - dt.timedelta(days=18), 18),
-            status=RoundStatus.FINISHED,
-            created_by=self.league,
-        )
-        counts = Counter((p.body_id, p.title) for p in posts)
-        bodies = {p.body_id: p.body for p in posts}
-        seats = {
-            key: Seat(round=rnd, body=bodies[key[0]], title=key[1], count=n)
-            for key, n in counts.items()
-        }
-        Seat.objects.bulk_create(seats.values())
-        steps = {kind: list(chain.steps.order_by("order")) for kind, chain in chains.items()}
         offices = {
             "college_league": self.users.get("xytw"),
             "college_party": self.users.get("xydzz"),
@@ -566,70 +547,16 @@ class History:
             "school_party": self.users.get("dangwei"),
             "federation": self.users.get("xuelian"),
         }
-        applications = []
-        for post in posts:
-            kind = ChainKind.PRESIDIUM if post.body.is_presidium else ChainKind.DEPARTMENT
-            applications.append(
-                Application(
-                    school=self.school,
-                    round=rnd,
-                    student=post.student,
-                    seat=seats[(post.body_id, post.title)],
-                    statement="希望在学生会继续为同学服务，做好校院两级联动。",
-                    status=ApplicationStatus.APPOINTED,
-                    step=len(steps[kind]),
-                    cycle=1,
-                    step_since=_at(held - dt.timedelta(days=5), 10),
-                    eligible=True,
-                    eligibility={"eligible": True, "reasons": []},
-                    membership=post,
-                )
-            )
-        presidium_seat = seats.get(next(((b, t) for b, t in seats if bodies[b].is_presidium)))
-        applications.append(
-            Application(
-                school=self.school,
-                round=rnd,
-                student=other,
-                seat=presidium_seat,
-                statement="希望在学生会继续为同学服务，做好校院两级联动。",
-                status=ApplicationStatus.NOT_ELECTED,
-                step=len(steps[ChainKind.PRESIDIUM]),
-                cycle=1,
-                step_since=_at(held - dt.timedelta(days=5), 10),
-                eligible=True,
-                eligibility={"eligible": True, "reasons": []},
-            )
-        )
-        Application.objects.bulk_create(applications)
-        actions = []
-        for application in applications:
-            kind = application.seat.chain_kind
-            for offset, step in enumerate(steps[kind]):
-                day = held - dt.timedelta(days=16 - 2 * offset)
-                for role in step.roles:
-                    actions.append(
-                        StepAction(
-                            application=application,
-                            cycle=1,
-                            step=step.order,
-                            role=role,
-                            decision=Decision.APPROVE,
-                            comment="同意",
-                            actor=offices.get(role),
-                            at=_at(day, 10),
-                        )
-                    )
-        StepAction.objects.bulk_create(actions, batch_size=500)
-        Application.objects.filter(round=rnd).update(
-            created_at=_at(held - dt.timedelta(days=25), 20)
-        )
-        audit_record(
+        record_finished_round(
             school=self.school,
-            actor=None,
-            action="selection.demo.finished_round",
-            target=rnd,
-            new={"round": rnd.name, "applications": len(applications), "actions": len(actions)},
+            union=self.union,
+            name=f"{year}-{year + 1}学年校学生会主席团及工作部门成员遴选",
+            held=congress_day(year),
+            posts=posts,
+            chains=chains,
+            offices=offices,
+            created_by=self.league,
+            not_elected=other,
         )
 
     # -- college unions ----------------------------------------------------------------------
@@ -881,6 +808,98 @@ class History:
             target=self.school,
             new=moved,
         )
+
+
+def record_finished_round(
+    *, school, union, name, held, posts, chains, offices, created_by, not_elected=None
+) -> RecruitmentRound:
+    """A finished recruitment round kept as history: every post's application went through
+    every step of its chain (each office approving), rows in bulk with one audit event."""
+    rnd = RecruitmentRound.objects.create(
+        school=school,
+        union=union,
+        name=name,
+        term_start=held,
+        opens_at=_at(held - dt.timedelta(days=30), 9),
+        closes_at=_at(held - dt.timedelta(days=18), 18),
+        status=RoundStatus.FINISHED,
+        created_by=created_by,
+    )
+    counts = Counter((p.body_id, p.title) for p in posts)
+    bodies = {p.body_id: p.body for p in posts}
+    seats = {
+        key: Seat(round=rnd, body=bodies[key[0]], title=key[1], count=n)
+        for key, n in counts.items()
+    }
+    Seat.objects.bulk_create(seats.values())
+    steps = {kind: list(chain.steps.order_by("order")) for kind, chain in chains.items()}
+    statement = "希望在学生会继续为同学服务，做好校院两级联动。"
+    since = _at(held - dt.timedelta(days=5), 10)
+    applications = []
+    for post in posts:
+        kind = ChainKind.PRESIDIUM if post.body.is_presidium else ChainKind.DEPARTMENT
+        applications.append(
+            Application(
+                school=school,
+                round=rnd,
+                student=post.student,
+                seat=seats[(post.body_id, post.title)],
+                statement=statement,
+                status=ApplicationStatus.APPOINTED,
+                step=len(steps[kind]),
+                cycle=1,
+                step_since=since,
+                eligible=True,
+                eligibility={"eligible": True, "reasons": []},
+                membership=post,
+            )
+        )
+    if not_elected is not None:
+        presidium_seat = seats.get(next(((b, t) for b, t in seats if bodies[b].is_presidium)))
+        applications.append(
+            Application(
+                school=school,
+                round=rnd,
+                student=not_elected,
+                seat=presidium_seat,
+                statement=statement,
+                status=ApplicationStatus.NOT_ELECTED,
+                step=len(steps[ChainKind.PRESIDIUM]),
+                cycle=1,
+                step_since=since,
+                eligible=True,
+                eligibility={"eligible": True, "reasons": []},
+            )
+        )
+    Application.objects.bulk_create(applications)
+    actions = []
+    for application in applications:
+        kind = application.seat.chain_kind
+        for offset, step in enumerate(steps[kind]):
+            day = held - dt.timedelta(days=16 - 2 * offset)
+            for role in step.roles:
+                actions.append(
+                    StepAction(
+                        application=application,
+                        cycle=1,
+                        step=step.order,
+                        role=role,
+                        decision=Decision.APPROVE,
+                        comment="同意",
+                        actor=offices.get(role),
+                        at=_at(day, 10),
+                    )
+                )
+    StepAction.objects.bulk_create(actions, batch_size=500)
+    Application.objects.filter(round=rnd).update(created_at=_at(held - dt.timedelta(days=25), 20))
+    audit_record(
+        school=school,
+        actor=None,
+        action="selection.demo.finished_round",
+        target=rnd,
+        new={"round": rnd.name, "applications": len(applications), "actions": len(actions)},
+    )
+    return rnd
 
 
 def build_history(school: School, today: dt.date | None = None) -> dict:
