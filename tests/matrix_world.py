@@ -9,9 +9,15 @@ Imported only by ``tests/test_permission_matrix.py``.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from PIL import Image
 
 from tests.conftest import SchoolKit
 from tuanxue.activities import services as activity_services
@@ -30,13 +36,23 @@ from tuanxue.core.notify import notify
 from tuanxue.federation import services as federation_services
 from tuanxue.ledger import services as ledger
 from tuanxue.org import services
-from tuanxue.org.imports.jobs import import_job_create
+from tuanxue.org.imports.jobs import CHECK_JOB, import_job_create
+from tuanxue.org.jobs.services import job_start
 from tuanxue.org.models import ImportKind, Major, Role, Title
+from tuanxue.org.people import services as people_services
+from tuanxue.org.people.accounts import account_link
+from tuanxue.review import services as review_services
+from tuanxue.review.models import DisciplineKind, PanelKind, RemovalProposal, StudyKind
+from tuanxue.review.records import discipline as review_discipline
+from tuanxue.review.records import study as review_study
 from tuanxue.selection import services as selection_services
 from tuanxue.selection.exits import services as exits
 from tuanxue.selection.rounds import services as rounds
 from tuanxue.transcript.batch import transcript_batch_start
 from tuanxue.transcript.services import transcript_issue
+from tuanxue.voice import moderation as voice_moderation
+from tuanxue.voice import services as voice_services
+from tuanxue.voice.setup import services as voice_setup
 
 # The roles of the matrix, in the order the tables list them.
 ROLES = [
@@ -302,9 +318,164 @@ class World:
         # -- the volunteer's issued transcript and a queued batch for their college ---------
         self.transcript = transcript_issue(actor=u["league"], student=self.volunteer)[0]
         self.transcript_batch = transcript_batch_start(actor=u["league"], target=kit.college)
+        self._people_records_calendar(u)
+        self._review(u)
+        self._voice(u)
 
         # An API token for every role that logs in.
         self.keys = {
             role: tokens.token_create(actor=user, user=user, name=f"mx-{role}")[1]
             for role, user in u.items()
         }
+
+    # -- the people pages, the records, the calendar ---------------------------------------------
+
+    def _people_records_calendar(self, u):
+        kit, school, league = self.kit, self.school, u["league"]
+        self.staff_person = people_services.staff_create(
+            actor=league, school=school, staff_no="T-MX-01", name="陈老师", unit="教务处"
+        )
+        self.granted_user = kit.user("mx_granted")
+        account_link(actor=league, school=school, user=self.granted_user, staff=self.staff_person)
+        self.grant = people_services.role_grant_give(
+            actor=league,
+            school=school,
+            user=self.granted_user,
+            role=Role.COLLEGE_LEAGUE,
+            college=self.other_college,
+        )
+        # A background job of the uploader's (the import's check, queued).
+        self.background = job_start(
+            actor=self.uploader,
+            school=school,
+            kind=CHECK_JOB,
+            params={"import": self.import_job.pk},
+        )
+        self.attestation = charter_services.attestation_add(
+            actor=league,
+            school=school,
+            item_code="12",
+            title="党委会议纪要",
+            dated=dt.date(2020, 9, 1),
+            summary="听取学生会工作汇报",
+            upload=SimpleUploadedFile("minutes.pdf", _pdf()),
+        )
+        self.congress_record = charter_services.congress_record_add(
+            actor=league,
+            school=school,
+            union=self.union,
+            name="第十三次学生代表大会",
+            held_on=dt.date(2019, 8, 26),
+            delegates=150,
+            elected_presidium=True,
+        )
+        # The semester the review is about (its academic year comes with it).
+        self.semester = services.semester_ensure(actor=league, school=school, code="2020-2021-1")
+        self.year = self.semester.academic_year
+        # Password reset: the link the student would have received by e-mail.
+        student = u["student"]
+        self.reset_uid = urlsafe_base64_encode(force_bytes(student.pk))
+        self.reset_token = default_token_generator.make_token(student)
+
+    # -- a duty review: open, with its panel and reviewees; discipline and study --------------------
+
+    def _review(self, u):
+        kit, league = self.kit, u["league"]
+        self.review = review_services.session_create(
+            actor=league,
+            union=self.union,
+            semester=self.semester,
+            held_on=dt.date(2020, 12, 20),
+            place="行政楼会议室",
+        )
+        self.panel_reps = [kit.user(f"mx_rep{i}", student=True) for i in range(3)]
+        review_services.panel_set(
+            actor=league,
+            session=self.review,
+            members=[
+                *[(rep, PanelKind.STUDENT) for rep in self.panel_reps],
+                (u["affairs"], PanelKind.STUDENT_AFFAIRS),
+                (league, PanelKind.LEAGUE),
+            ],
+        )
+        self.review = review_services.session_open(actor=league, session=self.review)
+        # The presidium member reports on their post.
+        self.reviewee = self.review.reviewees.get(membership__student__user=u["presidium"])
+        # A sanction of the staff member opens a removal proposal on their post.
+        self.discipline = review_discipline.discipline_record(
+            actor=league,
+            union=self.union,
+            student=self.staff_post.student,
+            kind=DisciplineKind.SANCTION,
+            basis="《学生会工作人员管理办法》第十条",
+            facts="多次无故缺席部门例会。",
+            decided_by="校团委",
+            decided_on=dt.date(2020, 11, 2),
+        )
+        self.removal = RemovalProposal.objects.get(discipline=self.discipline)
+        self.study = review_study.study_create(
+            actor=league,
+            union=self.union,
+            kind=StudyKind.values[0],
+            topic="学习《学生会干部自律公约》",
+            held_on=dt.date(2020, 10, 9),
+        )
+
+    # -- the student voice: set up, a demand with a photo, reported as abusive ---------------------
+
+    def _voice(self, u):
+        kit, school, league = self.kit, self.school, u["league"]
+        from tuanxue.voice.models import Category
+
+        voice_setup.voice_setup(actor=None, school=school)
+        self.voice_dept = voice_setup.department_create(
+            actor=None, school=school, name="教务处", order=1
+        )
+        self.voice_user = kit.user("mx_jiaowu")
+        teacher = people_services.staff_create(
+            actor=league, school=school, staff_no="T-MX-02", name="刘老师", unit="教务处"
+        )
+        account_link(actor=league, school=school, user=self.voice_user, staff=teacher)
+        voice_setup.department_staff_add(actor=league, department=self.voice_dept, staff=teacher)
+        category = Category.objects.get(school=school, code="academic")
+        voice_setup.category_update(
+            actor=None, category=category, deadline_days=5, default_department=self.voice_dept
+        )
+        self.reception = voice_setup.reception_day_create(
+            actor=league,
+            school=school,
+            date=timezone.localdate(),
+            starts=dt.time(14, 0),
+            ends=dt.time(17, 0),
+            place="第一食堂门口",
+            campus="主校区",
+            members=[],
+        )
+        self.demand = voice_services.demand_submit(
+            actor=self.volunteer_user,
+            school=school,
+            category=category,
+            title="考试周延长图书馆开放时间",
+            text="考试周期间图书馆晚上十点就关门，希望能延长到十一点。",
+            photos=[SimpleUploadedFile("p.png", _png())],
+        )
+        self.photo = self.demand.photos.get()
+        self.abuse = voice_moderation.abuse_report(
+            actor=self.voice_user, demand=self.demand, reason="核实内容"
+        )
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 120, 0)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 720, "minutes")
+    page.save()
+    return out.getvalue()

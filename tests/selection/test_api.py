@@ -364,11 +364,11 @@ def test_a_stale_or_repeated_decision_is_409(client, two_colleges):
     assert StepAction.objects.filter(application=kit.first, step=3).count() == 1
 
 
-def test_the_wrong_office_is_403_and_another_student_404(client, two_colleges):
+def test_the_wrong_office_is_403_and_another_college_or_student_404(client, two_colleges):
     kit = two_colleges
     wrong = decide(client, kit, kit.offices[Role.SCHOOL_PARTY])  # sees it, not its step
     assert wrong.status_code == 403 and wrong.json()["code"] == "forbidden"
-    assert decide(client, kit, kit.college2_league).status_code == 403  # wrong scope
+    assert decide(client, kit, kit.college2_league).status_code == 404  # may not see it
     assert decide(client, kit, kit.applicant_user).status_code == 403  # sees it, may not act
     assert decide(client, kit, kit.other_user).status_code == 404
     assert decide(client, kit, kit.user(student=True)).status_code == 404

@@ -547,14 +547,21 @@ def test_a_stale_form_is_told_the_application_moved_on(client, applicant):
     assert application.step == 2
 
 
-def test_a_wrong_scope_approver_gets_403_on_deciding(client, second_college):
+def test_a_wrong_step_approver_gets_403_and_a_wrong_scope_one_404_on_deciding(
+    client, second_college
+):
     kit = second_college
     application = submit(kit)
     decide = url(kit, "application_decide", application.pk)
     data = {"decision": "approve", "comment": "", "step": 1, "cycle": 1}
-    for user in (kit.offices[Role.SCHOOL_PARTY], kit.league2, kit.offices[Role.COLLEGE_PARTY]):
+    # Offices that see the application but do not own its current step.
+    for user in (kit.offices[Role.SCHOOL_PARTY], kit.offices[Role.COLLEGE_PARTY]):
         client.force_login(user)
         assert client.post(decide, data).status_code == 403, user
+    # Another college's League committee may not see it at all.
+    client.force_login(kit.league2)
+    assert client.post(decide, data).status_code == 404
+    assert client.get(url(kit, "application", application.pk)).status_code == 404
     assert not StepAction.objects.exists()
 
 

@@ -374,11 +374,10 @@ def application_submit(request, code: PathText, round_id: PathId, payload: Apply
 def application_decide(request, code: PathText, application_id: PathId, payload: DecisionIn):
     """``step`` and ``cycle`` are what the caller saw: if the application moved on meanwhile,
     or the caller's office has decided already, the answer is 409. An office that may see the
-    application but not decide this step gets 403."""
+    application but not decide this step gets 403; one that may not see it (another college's
+    League committee) gets 404."""
     viewer = api_viewer(request)
-    application, steps, access = get_application_for_viewer(
-        code, application_id, viewer, act=True
-    )  # PermissionDenied: 403
+    application, steps, access = get_application_for_viewer(code, application_id, viewer)
     services.step_act(
         actor=request.auth,
         application=application,

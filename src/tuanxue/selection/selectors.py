@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -92,19 +91,12 @@ def application_access(
     )
 
 
-def _holds_chain_office(viewer: Viewer, steps: list[ChainStep], school) -> bool:
-    """Holds an office of the chain somewhere in this school, whatever its scope."""
-    roles = {role for step in steps for role in step.roles}
-    return any(
-        g.school_id == school.pk or g.role == Role.FEDERATION for g in viewer.grants_for(*roles)
-    )
-
-
 def get_application_for_viewer(
-    code: str, application_id: int, viewer: Viewer, *, act: bool = False
+    code: str, application_id: int, viewer: Viewer
 ) -> tuple[Application, list[ChainStep], ApplicationAccess]:
-    """The application, its chain and what the viewer is to it. Who may not see it gets 404;
-    on an action (``act``), an office of the chain outside its scope gets 403."""
+    """The application, its chain and what the viewer is to it. Who may not see it gets 404,
+    also on an action: an office of the chain outside its scope (another college's League
+    committee) may not see the application, so it may not learn that it exists either."""
     school = get_school_for_viewer(code, viewer)
     application = (
         Application.objects.select_related(*APPLICATION_RELATED)
@@ -116,8 +108,6 @@ def get_application_for_viewer(
     steps = chains_for(school).get(application.seat.chain_kind, [])
     access = application_access(viewer, application, steps)
     if not access.visible:
-        if act and _holds_chain_office(viewer, steps, school):
-            raise PermissionDenied
         raise Http404
     return application, steps, access
 

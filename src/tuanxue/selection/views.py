@@ -188,9 +188,7 @@ def application_detail(request, school: str, application_id: int):
 @login_required_page
 @require_POST
 def application_decide(request, school: str, application_id: int):
-    application, steps, access = get_application_for_viewer(
-        school, application_id, request.viewer, act=True
-    )
+    application, steps, access = get_application_for_viewer(school, application_id, request.viewer)
     form = DecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

@@ -12,11 +12,9 @@ is imported in one transaction together with one audit event on the job.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +25,7 @@ from tuanxue.core.models import School
 from tuanxue.org.imports import memberships, records, staff, students
 from tuanxue.org.imports.common import ImportRefused, Plan, Progress, RowError, sort_errors
 from tuanxue.org.imports.reading import read_table
+from tuanxue.org.imports.source import Source, as_file, sha256_of
 from tuanxue.org.jobs.services import job_start
 from tuanxue.org.models import BackgroundJob, ImportJob, ImportKind, ImportStatus
 
@@ -60,12 +59,8 @@ class Outcome:
         return self.plan.ok
 
 
-def sha256_of(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
 def check(
-    *, school: School, kind: str, filename: str, content: bytes, progress: Progress | None = None
+    *, school: School, kind: str, filename: str, content: Source, progress: Progress | None = None
 ) -> Plan:
     """Read and check a file without writing anything."""
     if kind not in CHECKERS:
@@ -84,7 +79,7 @@ def _summary(plan: Plan) -> dict:
 
 
 def _new_job(
-    *, actor, school: School, kind: str, filename: str, content: bytes, plan: Plan, status: str
+    *, actor, school: School, kind: str, filename: str, content: Source, plan: Plan, status: str
 ) -> ImportJob:
     job = ImportJob(
         school=school,
@@ -99,7 +94,8 @@ def _new_job(
     )
     if status in (ImportStatus.REFUSED, ImportStatus.DONE):
         job.finished_at = timezone.now()
-    job.file.save(filename, ContentFile(content), save=False)
+    with as_file(content) as kept:
+        job.file.save(filename, kept, save=False)
     job.save()
     return job
 
@@ -147,7 +143,7 @@ def import_file(
     school: School,
     kind: str,
     filename: str,
-    content: bytes,
+    content: Source,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> Outcome:
@@ -222,7 +218,7 @@ def refuse_unread(
 
 
 def import_job_create(
-    *, actor, school: School, kind: str, filename: str, content: bytes
+    *, actor, school: School, kind: str, filename: str, content: Source
 ) -> ImportJob:
     """Check an uploaded file and keep it: previewed when good, refused (with every error) if not."""
     plan = check(school=school, kind=kind, filename=filename, content=content)
@@ -239,9 +235,14 @@ def import_job_create(
         )
 
 
-def _job_content(job: ImportJob) -> bytes:
-    with job.file.open("rb") as handle:
-        return handle.read()
+def _job_content(job: ImportJob) -> Source:
+    """The kept file: its path when the storage has one (read from there, not held), else its
+    bytes."""
+    try:
+        return job.file.path
+    except NotImplementedError:
+        with job.file.open("rb") as handle:
+            return handle.read()
 
 
 def import_job_confirm(*, actor, job: ImportJob, progress: Progress | None = None) -> ImportJob:
@@ -301,7 +302,7 @@ def in_background_to_import(job: ImportJob) -> bool:
 
 
 def import_job_queue(
-    *, actor, school: School, kind: str, filename: str, content: bytes
+    *, actor, school: School, kind: str, filename: str, content: Source
 ) -> ImportJob:
     """Keep an uploaded file and have the background worker check it."""
     if kind not in CHECKERS:

@@ -142,10 +142,11 @@ def column_number(letters: bytes) -> int:
     return number
 
 
-def xlsx_limits(data: bytes, progress: Progress | None = None) -> SheetShape:
-    """Check a workbook's package against the limits, streaming it once. Raises ImportRefused."""
+def xlsx_limits(data: bytes | str, progress: Progress | None = None) -> SheetShape:
+    """Check a workbook's package (its bytes or, better, its path) against the limits,
+    streaming it once. Raises ImportRefused."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except (zipfile.BadZipFile, ValueError) as exc:
         raise not_xlsx() from exc
     with archive:

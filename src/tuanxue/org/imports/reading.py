@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import os
-import tempfile
 from collections.abc import Collection
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from tuanxue.org.imports.limits import (
     too_many_rows,
     xlsx_limits,
 )
+from tuanxue.org.imports.source import Source, on_disk, size_of
 
 EXTENSIONS = (".xlsx", ".csv")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -66,21 +66,25 @@ def check_file(filename: str, size: int) -> None:
 
 def read_table(
     filename: str,
-    data: bytes,
+    data: Source,
     progress: Progress | None = None,
     columns: Collection[str] | None = None,
 ) -> Table:
     """The first sheet (xlsx) or the rows (CSV) of a file. Raises ImportRefused.
 
-    With ``columns`` (the header names an import knows), other columns are dropped as the rows
-    are read, so a sheet's unrelated columns cost no memory.
+    ``data`` is the file's bytes, its path or a file object (an upload): a path or an upload
+    Django spooled to disk is read from there, anything else is written to a temporary file
+    first, so no second copy of a large file is held in memory. With ``columns`` (the header
+    names an import knows), other columns are dropped as the rows are read, so a sheet's
+    unrelated columns cost no memory.
     """
-    check_file(filename, len(data))
+    check_file(filename, size_of(data))
     kept = KeptValues(columns)
-    if extension(filename) == ".xlsx":
-        rows = _xlsx_rows(data, progress, kept)
-    else:
-        rows = _csv_rows(data, progress, kept)
+    with on_disk(data, suffix=extension(filename)) as path:
+        if extension(filename) == ".xlsx":
+            rows = _xlsx_rows(path, progress, kept)
+        else:
+            rows = _csv_rows(path, progress, kept)
     return _table(rows)
 
 
@@ -155,27 +159,25 @@ def _has_content(row: tuple) -> bool:
     return False
 
 
-def _xlsx_rows(data: bytes, progress: Progress | None, kept: KeptValues) -> list[tuple[int, tuple]]:
+def _xlsx_rows(path: str, progress: Progress | None, kept: KeptValues) -> list[tuple[int, tuple]]:
     """Every row of the active sheet, numbered as Excel numbers them.
 
     The package is inspected first (``xlsx_limits``): its unpacked size, and the sheet's rows and
-    columns counted while streaming its XML, so an oversized sheet is refused before python-calamine
-    builds it in memory.
+    columns counted while streaming its XML, so an oversized sheet is refused before
+    python-calamine builds it in memory. python-calamine reads the file from its path: no copy of
+    the upload is held in memory beside the sheet it builds.
     """
     from python_calamine import CalamineWorkbook
 
-    if not data.startswith(ZIP_MAGIC):
-        raise not_xlsx()
-    shape = xlsx_limits(data, progress)
-    # From a file rather than from memory: the reader then holds no second copy of the upload.
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as spool:
-        spool.write(data)
-        spool.flush()
-        try:
-            workbook = CalamineWorkbook.from_path(spool.name)
-        except Exception as exc:  # calamine raises several types for a damaged file
-            raise not_xlsx() from exc
-        return _sheet_rows(workbook, shape, progress, kept)
+    with open(path, "rb") as handle:
+        if handle.read(len(ZIP_MAGIC)) != ZIP_MAGIC:
+            raise not_xlsx()
+    shape = xlsx_limits(path, progress)
+    try:
+        workbook = CalamineWorkbook.from_path(path)
+    except Exception as exc:  # calamine raises several types for a damaged file
+        raise not_xlsx() from exc
+    return _sheet_rows(workbook, shape, progress, kept)
 
 
 def _sheet_rows(workbook, shape, progress: Progress | None, kept: KeptValues):
@@ -213,7 +215,19 @@ def _sheet_rows(workbook, shape, progress: Progress | None, kept: KeptValues):
 
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM) when it decodes strictly, else GBK (as GB18030)."""
-    if data.startswith(ZIP_MAGIC) or b"\x00" in data[:4096]:
+    _refuse_binary(data[:4096])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise not_text() from exc
+
+
+def _refuse_binary(head: bytes) -> None:
+    if head.startswith(ZIP_MAGIC) or b"\x00" in head:
         raise ImportRefused(
             [
                 RowError(
@@ -225,24 +239,42 @@ def decode_text(data: bytes) -> str:
                 )
             ]
         )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(
-            [RowError(None, _("The CSV file is neither UTF-8 nor GBK text"))]
-        ) from exc
 
 
-def _csv_rows(data: bytes, progress: Progress | None, kept: KeptValues) -> list[tuple[int, tuple]]:
-    text = decode_text(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    total = text.count("\n") + 1
+def not_text() -> ImportRefused:
+    return ImportRefused([RowError(None, _("The CSV file is neither UTF-8 nor GBK text"))])
+
+
+def text_encoding(path: str) -> tuple[str, int]:
+    """The file's encoding (UTF-8, else GBK as GB18030) and its number of lines, found by
+    decoding it once in chunks, without holding it."""
+    with open(path, "rb") as handle:
+        _refuse_binary(handle.read(4096))
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        lines = 1
+        try:
+            with open(path, "rb") as handle:
+                while chunk := handle.read(MB):
+                    decoder.decode(chunk)
+                    lines += chunk.count(b"\n")
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding, lines
+    raise not_text()
+
+
+def _csv_rows(path: str, progress: Progress | None, kept: KeptValues) -> list[tuple[int, tuple]]:
+    encoding, total = text_encoding(path)
+    with open(path, encoding=encoding, newline="") as handle:
+        first_line = handle.readline()
+        handle.seek(0)
+        delimiter = max(",\t;", key=first_line.count)
+        return _csv_read(csv.reader(handle, delimiter=delimiter), total, progress, kept)
+
+
+def _csv_read(reader, total: int, progress: Progress | None, kept: KeptValues):
     step = max(total // 100, 1)
     rows = []
     limit_rows = max_rows() + 1  # the header row too

@@ -130,14 +130,14 @@ def imports_index(request, school: str):
                 errors=refused.errors,
             )
         else:
-            content = b"".join(upload.chunks())
+            # The upload itself, not its bytes: a large one is read from Django's temporary file.
             start = import_job_queue if in_background_to_check(upload.size) else import_job_create
             job = start(
                 actor=request.user,
                 school=school_obj,
                 kind=kind,
                 filename=upload.name,
-                content=content,
+                content=upload,
             )
         return redirect("org:import_detail", school=school_obj.code, job_id=job.pk)
     jobs = ImportJob.objects.filter(school=school_obj).select_related("created_by")[:RECENT_JOBS]

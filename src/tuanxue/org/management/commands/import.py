@@ -94,8 +94,6 @@ class Command(BaseCommand):
             raise CommandError(
                 _("The file was refused; nothing was imported."), returncode=2
             ) from None
-        with open(file, "rb") as handle:
-            content = handle.read()
         reporter = ProgressReporter(self.stderr.write) if options.get("verbosity", 1) >= 1 else None
         try:
             outcome = import_file(
@@ -103,7 +101,7 @@ class Command(BaseCommand):
                 school=school_obj,
                 kind=kind,
                 filename=filename,
-                content=content,
+                content=file,
                 dry_run=dry_run,
                 progress=reporter,
             )
