@@ -97,3 +97,15 @@ def test_each_rule_has_one_home():
     assert _definitions(r"^def over_marked\(") == ["tuanxue/congress/polls/ballots.py"]
     # the one error path of views: nowhere else is a refusal's code turned into 403 by hand
     assert _definitions(r'exc\.code == "forbidden"') == ["tuanxue/core/forms.py"]
+
+
+def test_no_test_module_imports_another():
+    tests_root = Path(__file__).parent
+    pattern = re.compile(r"^\s*(from|import) tests\.[\w.]*\btest_\w+", re.M)
+    offenders = [
+        str(path.relative_to(tests_root.parent))
+        for folder in (tests_root, tests_root.parent / "e2e")
+        for path in folder.rglob("*.py")
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, offenders

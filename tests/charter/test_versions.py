@@ -3,32 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from tests.builders.charter import adopt_data
 from tuanxue.charter.models import Charter
-from tuanxue.charter.rules import SEED_2020
 from tuanxue.core.models import AuditEvent
 from tuanxue.org.models import Role
-
-
-def adopt_data(**changes):
-    data = {
-        "name": "章程",
-        "version_label": "2022年修改版",
-        "effective_from": "2022-09-01",
-        "adopted_by": "第十六次学生代表大会",
-        "rotation": "on",
-        "political_statuses": ["party", "party_probationary", "league"],
-        "academic_period": "last_year",
-        "academic_top_share": "30",
-        "academic_counts_assessment": "on",
-        "first_year_exempt": "on",
-        "delegate_ratio": "1",
-        "congress_interval_months": "12",
-    }
-    for level, limits in (("school", SEED_2020.school), ("college", SEED_2020.college)):
-        for name, value in limits.__dict__.items():
-            data[f"{level}__{name}"] = "" if value is None else str(value)
-    data.update(changes)
-    return data
 
 
 def test_everyone_of_the_school_sees_the_versions(client, chartered):

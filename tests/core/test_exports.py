@@ -113,7 +113,7 @@ def test_audit_pack_writes_a_formula_name_as_text(client, kit):
 
 
 def test_an_imported_formula_name_stays_text_in_the_ledger_export(kit, tmp_path):
-    from tests.org.test_imports import STUDENT_HEADERS, run_import, student_row, write_csv
+    from tests.builders.org import STUDENT_HEADERS, run_import, student_row, write_csv
 
     path = write_csv(tmp_path / "名单.csv", STUDENT_HEADERS, [student_row(1, name=EVIL)])
     outcome = run_import(kit.school, "students", path)

@@ -48,7 +48,7 @@ def test_documents_use_no_symbol_beyond_the_checklist_marks(kit):
     """Word files draw every character in the reader's fonts: only the checklist's own marks
     (★ core, ▲ observed, which every Chinese font has) may appear; the PDFs embed their font and
     their tests check it has every glyph."""
-    from tests.charter.test_documents import DAY, build_school
+    from tests.builders.charter import DAY, build_school
     from tuanxue.charter.assessment import assess
     from tuanxue.charter.documents import build as documents
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from tests.builders.selection import PRESIDIUM_ORDER
 from tests.conftest import SchoolKit
 from tests.federation.conftest import staff_school
-from tests.selection.test_chain import PRESIDIUM_ORDER
 from tuanxue.core.models import AuditEvent
 from tuanxue.federation.models import Standing, Submission
 from tuanxue.federation.services import submission_create

@@ -9,7 +9,7 @@ import hashlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
-from tests.org.test_imports import STUDENT_HEADERS, student_rows, write_csv, write_xlsx
+from tests.builders.org import STUDENT_HEADERS, student_rows, write_csv, write_xlsx
 from tuanxue.org.imports import import_job_create
 from tuanxue.org.imports.reading import read_table, text_encoding
 from tuanxue.org.models import ImportStatus

@@ -418,7 +418,7 @@ def test_class_of_another_college_is_named_on_the_field(client, kit):
 
 
 def test_staff_import_on_the_upload_page(client, kit, settings, tmp_path):
-    from tests.org.test_imports import write_xlsx
+    from tests.builders.org import write_xlsx
     from tuanxue.org.models import ImportJob, ImportStatus
 
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -310,7 +310,7 @@ def test_reviewees_are_told_to_write_their_report(rk):
 def test_the_review_settings_are_adopted_on_the_charter_page(client, rk):
     from django.urls import reverse
 
-    from tests.charter.test_versions import adopt_data
+    from tests.builders.charter import adopt_data
     from tuanxue.charter.models import Charter
 
     client.force_login(rk.league)

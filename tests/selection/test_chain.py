@@ -2,20 +2,12 @@
 
 import pytest
 
+from tests.builders.selection import PRESIDIUM_ORDER
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent, Notification
 from tuanxue.org.models import Membership, Role
 from tuanxue.selection import services
 from tuanxue.selection.models import ApplicationStatus, StepAction
-
-PRESIDIUM_ORDER = [
-    Role.COLLEGE_LEAGUE,
-    Role.COLLEGE_PARTY,
-    Role.STUDENT_AFFAIRS,
-    Role.SCHOOL_LEAGUE,
-    Role.SCHOOL_PARTY,
-    Role.FEDERATION,
-]
 
 
 def apply(kit, seat, statement="我希望为同学服务，积累工作经验。"):
