@@ -40,9 +40,10 @@ SEED_FIGURES = {
 @pytest.fixture(scope="module")
 def living(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        result = build_living_demo()
-        yield result
-        remove_living_demo()
+        try:
+            yield build_living_demo()
+        finally:
+            remove_living_demo()
 
 
 @pytest.fixture
