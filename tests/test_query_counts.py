@@ -21,6 +21,9 @@ from tuanxue.demo.org import build_demo, remove_demo_school
 # Queries a list page may make whatever its length: session and user, the viewer (grants, posts,
 # rotation), the school, the menu flags, the rows and their related rows in a few prefetches.
 PAGE_BOUND = 40
+# Pages that compute a fixed but larger amount: the self-assessment evaluates its fourteen items
+# (each a few aggregate queries, whatever the school's size).
+PAGE_BOUNDS = {"charter:assessment": 70}
 API_BOUND = 25
 VIEWERS = ["tuanwei", "xytw", "buzhang", "xuesheng"]
 
@@ -71,7 +74,7 @@ def test_every_list_page_has_a_bounded_query_count(demo, client, django_user_mod
                 continue
             count = len(ctx.captured_queries)
             measured[(username, name)] = count
-            if count > PAGE_BOUND:
+            if count > PAGE_BOUNDS.get(name, PAGE_BOUND):
                 over.append((username, name, count))
     for key, count in sorted(measured.items(), key=lambda kv: -kv[1])[:15]:
         print(f"{count:3d} queries  {key[0]:<10} {key[1]}")
