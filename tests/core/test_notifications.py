@@ -140,11 +140,15 @@ def test_menu_links_to_recruitment_and_approvals(client, kit, student):
     assert f'href="{queue}"' in html
 
 
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def test_a_notification_sends_one_mail_after_commit(
     kit, settings, django_capture_on_commit_callbacks
 ):
     settings.NOTIFY_BY_EMAIL = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = IMMEDIATE  # the worker's part, run at once
     settings.SITE_URL = "https://tuanxue.example/"
     user = kit.user()
     user.email = "student@example.edu.cn"
@@ -166,6 +170,7 @@ def test_a_user_listed_twice_or_inactive_gets_no_extra_mail(
 ):
     settings.NOTIFY_BY_EMAIL = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = IMMEDIATE
     user, gone = kit.user(), kit.user()
     user.email, gone.email, gone.is_active = "a@example.edu.cn", "b@example.edu.cn", False
     user.save()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +22,23 @@ from tuanxue.federation.models import Standing, Submission
 from tuanxue.federation.services import submission_create
 from tuanxue.org.models import Role
 from tuanxue.selection import services as selection
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _worker_at_once(settings):
+    """The province check runs on the worker; here the worker's part runs at once."""
+    settings.TASKS = IMMEDIATE
+
+
+def _check_now(client):
+    """Press "check every school now" and let the job run (its task is queued on commit)."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("federation:province_check"))
+
 
 PROVINCE = reverse("federation:province")
 
@@ -54,8 +72,9 @@ def test_the_province_page_lists_every_school_with_its_figures_and_standing(scho
     assert str(row.congress_date) == "2020-08-25" and row.congress_delegates == 10
     assert row.standing is None
     # The federation checks every school now: each gets a standing, with its breaches named.
-    response = client.post(reverse("federation:province_check"))
+    response = _check_now(client)
     assert response.status_code == 302
+    assert response.url.startswith("/jobs/")  # the worker assesses; the page shows progress
     standings = {s.school.code: s for s in Standing.objects.select_related("school")}
     assert set(standings) == {"tst", "oth"}
     assert standings["tst"].passed is False
@@ -63,7 +82,7 @@ def test_the_province_page_lists_every_school_with_its_figures_and_standing(scho
     assert any(b.startswith("9.") for b in standings["tst"].breaches)
     assert AuditEvent.objects.filter(action="federation.standing.changed").count() == 2
     # Checking again with nothing changed records no new event.
-    client.post(reverse("federation:province_check"))
+    _check_now(client)
     assert AuditEvent.objects.filter(action="federation.standing.changed").count() == 2
     html = client.get(PROVINCE).content.decode()
     assert 'id="school-tst"' in html and "9. " in html
@@ -145,11 +164,11 @@ def test_query_count_depends_neither_on_students_nor_on_schools(
     _submitted(kit)
     for n in range(2):
         _submitted(staff_school(SchoolKit(code=f"s{n}", name=f"学院{n}"), students=2))
-    client.post(reverse("federation:province_check"))
+    _check_now(client)
     three = _count(client)
     for n in range(2, 9):
         _submitted(staff_school(SchoolKit(code=f"s{n}", name=f"学院{n}"), students=25))
-    client.post(reverse("federation:province_check"))
+    _check_now(client)
     with django_assert_max_num_queries(three):
         page = client.get(PROVINCE)
     assert len(page.context["rows"]) == 10
@@ -168,3 +187,34 @@ def test_the_school_home_links_to_submissions_and_the_province(school):
     federation_page = _client(kit.federation).get(home).content.decode()
     assert submissions in federation_page and PROVINCE in federation_page
     assert submissions not in _client(kit.pupil).get(home).content.decode()
+
+
+def test_the_province_check_runs_as_a_job_its_owner_watches_and_is_told_of(school, other):
+    from tuanxue.core.models import Notification
+    from tuanxue.org.models import BackgroundJob, JobStatus
+
+    kit = school
+    response = _check_now(_client(kit.federation))
+    job = BackgroundJob.objects.get(kind="federation.assess_all")
+    assert job.status == JobStatus.DONE and job.owner == kit.federation
+    assert job.result["schools"] == 2 and Standing.objects.count() == 2
+    page = _client(kit.federation).get(response.url)
+    assert page.status_code == 200
+    # the job's page is the federation's: a school's League committee does not find it
+    assert _client(kit.league).get(response.url).status_code == 404
+    [told] = Notification.objects.filter(user=kit.federation)
+    assert told.school is None and "2" in told.text
+
+
+def test_the_province_page_draws_each_checked_school(school, other):
+    from tests.chartcheck import bars, figures, svg_title
+
+    kit = school
+    client = _client(kit.federation)
+    assert figures(client.get(PROVINCE).content.decode()) == []  # nothing checked yet
+    _check_now(client)
+    standings = {s.school.name: s for s in Standing.objects.select_related("school")}
+    [(root, rows)] = figures(client.get(PROVINCE).content.decode())
+    assert svg_title(root) == "各校未通过的核心项目"
+    assert sorted(bars(root)) == sorted((n, str(len(s.failing))) for n, s in standings.items())
+    assert sorted(r[0] for r in rows) == sorted(standings)

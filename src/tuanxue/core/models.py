@@ -207,7 +207,10 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    # None for what concerns no one school (the federation's province-wide jobs).
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     text = models.CharField(_("text"), max_length=300)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)

@@ -8,6 +8,7 @@ class FederationConfig(AppConfig):
     verbose_name = _("Provincial student federation")
 
     def ready(self):
+        from tuanxue.federation import jobs  # noqa: F401  (registers the job kind)
         from tuanxue.federation.panels import home_panel
         from tuanxue.org import home_panels
 

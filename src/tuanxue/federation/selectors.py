@@ -8,9 +8,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from tuanxue.charter.assessment import Report
 from tuanxue.charter.models import CongressRecord
+from tuanxue.core.documents.charts import Bar, Chart, hbar_chart
 from tuanxue.core.models import School
 from tuanxue.federation.models import Standing, Submission
 from tuanxue.org.models import BodyKind, Department, Membership
@@ -182,3 +184,25 @@ def compare(
         for key in list(figures_then) + [k for k in live.figures if k not in figures_then]
     ]
     return pairs, figures
+
+
+def province_chart(rows) -> Chart | None:
+    """The core items each checked school does not pass, side by side (green: passed)."""
+    checked = [r for r in rows if r.standing is not None]
+    if not checked:
+        return None
+    return hbar_chart(
+        title=_("Core items not passed, per school"),
+        bars=[
+            Bar(
+                r.school.name,
+                len(r.standing.failing),
+                ok=r.standing.passed,
+                limit_text=str(_("passed")) if r.standing.passed else str(_("not passed")),
+            )
+            for r in checked
+        ],
+        label_header=_("School"),
+        value_header=_("Core items not passed"),
+        limit_header=_("Result"),
+    )

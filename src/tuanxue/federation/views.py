@@ -24,10 +24,10 @@ from tuanxue.core.documents.exports import xlsx_cell
 from tuanxue.core.errors import DomainError
 from tuanxue.core.forms import refuse_form, refuse_message
 from tuanxue.core.models import School
-from tuanxue.federation import province as province_engine
-from tuanxue.federation import selectors, services
+from tuanxue.federation import jobs, selectors, services
 from tuanxue.federation.forms import ReviewForm, SubmitForm
 from tuanxue.federation.models import ReviewState, Submission
+from tuanxue.org.jobs.services import job_start
 from tuanxue.org.views import login_required_page
 
 MORE_FIGURES = {
@@ -76,6 +76,7 @@ def province(request):
         "today": today,
         "rows": rows,
         "queue": queue,
+        "chart": selectors.province_chart(rows),
         "failing": sum(1 for r in rows if r.standing and not r.standing.passed),
         "unchecked": sum(1 for r in rows if r.standing is None),
         "waiting_review": sum(
@@ -92,14 +93,15 @@ def province_check(request):
     _federation_only(request)
     if not request.viewer.is_federation:
         raise PermissionDenied
-    reports = province_engine.assess_all(timezone.localdate())
-    changed = services.standings_record(actor=request.user, reports=reports)
-    messages.success(
-        request,
-        _("%(n)s schools assessed on %(day)s; %(changed)s changed their standing.")
-        % {"n": len(reports), "day": timezone.localdate().isoformat(), "changed": changed},
+    # Every school is assessed on the worker; the page follows its progress.
+    job = job_start(
+        actor=request.user,
+        school=None,
+        kind=jobs.KIND,
+        params={"day": timezone.localdate().isoformat()},
     )
-    return redirect("federation:province")
+    messages.info(request, _("Every school is being assessed; this page shows the progress."))
+    return redirect("org:job_detail", job_id=job.pk)
 
 
 HEADERS = (

@@ -251,9 +251,8 @@ def _finish(job: BackgroundJob, *, status: str, result: dict, error: str = "") -
         if finished != 1:
             return False
         job.refresh_from_db()
-        # A notification belongs to a school; a job for none (a federation report) is seen on
-        # its own page.
-        if job.owner is not None and job.school is not None:
+        # The owner is told, also of a job for no one school (the federation's province check).
+        if job.owner is not None:
             if status == JobStatus.DONE:
                 text = (
                     kind.done_text(job)

@@ -12,9 +12,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from tuanxue.core.notify import mail_after_commit
 from tuanxue.org.models import StaffPerson
 from tuanxue.org.people import accounts
 from tuanxue.org.people.middleware import forget
@@ -67,13 +69,18 @@ class StaffEmailResetForm(auth_forms.PasswordResetForm):
         # An account without an e-mail of its own was found by its staff record's address,
         # which is the one typed in (the account itself is left as it is: the link's token
         # depends on it).
-        super().send_mail(
-            subject_template_name,
-            email_template_name,
-            context,
-            from_email,
-            to_email or self.cleaned_data["email"].strip().lower(),
-            html_email_template_name,
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        html = (
+            loader.render_to_string(html_email_template_name, context)
+            if html_email_template_name
+            else ""
+        )
+        # rendered here, sent by the worker: the request never waits for the mail server
+        mail_after_commit(
+            subject=subject,
+            body=loader.render_to_string(email_template_name, context),
+            recipients=[to_email or self.cleaned_data["email"].strip().lower()],
+            html=html,
         )
 
 
