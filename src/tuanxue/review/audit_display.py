@@ -24,6 +24,7 @@ auditlog.kinds(
         "review.meeting.recorded": _("%(actor)s recorded the meeting %(target)s"),
         "review.study.created": _("%(actor)s set up the study session %(target)s"),
         "review.study.attended": _("%(actor)s recorded attendance at %(target)s"),
+        "review.demo.sheets": _("%(actor)s filled in the demo score sheets of %(target)s"),
     }
 )
 auditlog.link("review.reviewsession", "review:session")
