@@ -56,6 +56,7 @@ from tuanxue.congress.sessions.quota import college_quotas
 from tuanxue.core.audit import audit_record
 from tuanxue.core.models import School, Semester
 from tuanxue.demo import org_data as data
+from tuanxue.demo.org import refresh_statistics
 from tuanxue.demo.people import person_name, phone_number
 from tuanxue.org import services
 from tuanxue.org.models import (
@@ -928,6 +929,7 @@ def build_history(school: School, today: dt.date | None = None) -> dict:
             number += 1
             h.turnover(year, number, chains, rng)
             h.cohort(year, rng)
+            refresh_statistics()
             if dt.date(year, 9, 3) < today:
                 h.service_year(year, rng)
             if college_term_start(year) <= today:
