@@ -19,7 +19,7 @@ from tuanxue.congress.models import CongressSession, SessionStatus
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.models import School
 from tuanxue.demo import build_living_demo, remove_living_demo
-from tuanxue.demo.living.history import chinese_number, congress_day, current_first_year
+from tuanxue.demo.living.dates import chinese_number, congress_day, current_first_year
 from tuanxue.demo.living.schools import DRIFTED, NARROW, months_before
 from tuanxue.org.access import build_viewer
 from tuanxue.org.models import BodyKind, Membership, Role, Student

@@ -13,7 +13,8 @@ from tuanxue.charter.assessment import assess
 from tuanxue.congress.models import CongressSession
 from tuanxue.core.models import School
 from tuanxue.demo import remove_living_demo
-from tuanxue.demo.living.history import build_history, congress_day
+from tuanxue.demo.living.dates import congress_day
+from tuanxue.demo.living.history import build_history
 from tuanxue.demo.living.schools import build_schools
 from tuanxue.demo.org import build_demo
 from tuanxue.org.models import Student

@@ -32,30 +32,19 @@ from django.utils import timezone
 
 from tuanxue.charter.academic import places_within
 from tuanxue.congress.models import (
-    Ballot,
-    BallotSource,
-    Candidate,
     CongressSession,
-    Delegate,
-    DelegateStatus,
-    Majority,
-    MajorityBase,
-    Milestone,
-    Motion,
-    MotionKind,
-    Poll,
-    PollKind,
-    PollStatus,
-    SessionStatus,
-    VoterMark,
 )
-from tuanxue.congress.polls.install import congress_record_sync, presidium_install
-from tuanxue.congress.polls.secrecy import storage_shuffle
-from tuanxue.congress.polls.strokes import stroke_order
-from tuanxue.congress.sessions.quota import college_quotas
 from tuanxue.core.audit import audit_record
 from tuanxue.core.models import School, Semester
 from tuanxue.demo import org_data as data
+from tuanxue.demo.living.congress import hold_congress
+from tuanxue.demo.living.dates import (
+    college_term_start,
+    congress_day,
+    current_first_year,
+)
+from tuanxue.demo.living.rounds import record_finished_round
+from tuanxue.demo.living.semesters import PANEL, hold_review, serve_year
 from tuanxue.demo.org import refresh_statistics
 from tuanxue.demo.people import person_name, phone_number
 from tuanxue.org import services
@@ -76,59 +65,12 @@ from tuanxue.org.models import (
     Union,
 )
 from tuanxue.org.rotation import services as rotation
-from tuanxue.review import publishing
-from tuanxue.review import services as review_services
-from tuanxue.review.models import DIMENSIONS, PanelKind, ScoreSheet
 from tuanxue.selection.chains import chains_ensure
-from tuanxue.selection.models import (
-    Application,
-    ApplicationStatus,
-    ChainKind,
-    Decision,
-    RecruitmentRound,
-    RoundStatus,
-    Seat,
-    StepAction,
-)
 
 FIRST_YEAR = 2021  # the first year after the seed's
 SEED_NUMBER = 14  # the seed's congress is the 14th
 CLASS_SIZE = (36, 44)
 TOP_SHARE = 0.30
-PANEL = [
-    ("daibiao", PanelKind.STUDENT),
-    ("tuanzhishu", PanelKind.STUDENT),
-    ("xuesheng", PanelKind.STUDENT),
-    ("xuegong", PanelKind.STUDENT_AFFAIRS),
-    ("tuanwei", PanelKind.LEAGUE),
-]
-DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """14 -> 十四, 20 -> 二十, 21 -> 二十一 (up to 99)."""
-    tens, ones = divmod(n, 10)
-    text = ("" if tens == 1 else DIGITS[tens]) + "十" if tens else ""
-    return text + (DIGITS[ones] if ones else "")
-
-
-def congress_day(year: int) -> dt.date:
-    """The congress of ``year``: the last Friday of August on or before the 28th."""
-    day = dt.date(year, 8, 28)
-    return day - dt.timedelta(days=(day.weekday() - 4) % 7)
-
-
-def college_term_start(year: int) -> dt.date:
-    return dt.date(year, 9, 12)
-
-
-def current_first_year(today: dt.date) -> int:
-    """The first calendar year of the academic year containing ``today``."""
-    return today.year if today >= dt.date(today.year, 9, 1) else today.year - 1
-
-
-def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
 def ranked_records(school, semester, cohorts: dict, qualified: set[int], rng) -> list:
@@ -340,147 +282,7 @@ class History:
         return presidium[:5], department, presidium[5]
 
     def congress(self, year: int, number: int, winners, other, rng) -> CongressSession:
-        held = congress_day(year)
-        name = f"第{chinese_number(number)}次学生代表大会"
-        session = CongressSession.objects.create(
-            school=self.school,
-            union=self.union,
-            number=number,
-            name=name,
-            held_on=held,
-            venue="天河校区大礼堂",
-            roster_cutoff=dt.date(year, 6, 30),
-            notice_until=held - dt.timedelta(days=4),
-            status=SessionStatus.CLOSED,
-            created_by=self.league,
-            minutes_narrative=(
-                f"大会由主席团主持，校党委副书记出席并讲话。大会听取并审议了第{chinese_number(number - 1)}"
-                "届学生会工作报告，以差额选举方式选举产生了新一届学生会主席团。"
-            ),
-        )
-        Milestone.objects.bulk_create(
-            [
-                Milestone(session=session, title=title, due=day, done_on=day)
-                for title, day in (
-                    ("校团委批复大会筹备方案", dt.date(year, 6, 15)),
-                    ("各学院选举产生学生代表", dt.date(year, 7, 8)),
-                    ("代表资格审查并公示", held - dt.timedelta(days=11)),
-                    ("主席团候选人考察、审批", held - dt.timedelta(days=5)),
-                    (f"召开{name}", held),
-                )
-            ]
-        )
-        quotas = college_quotas(self.school, held)
-        avoid = {s.pk for s in [*winners, other]}
-        pool = defaultdict(list)
-        for s in (
-            Student.objects.filter(school=self.school, grade__in=[year - 2, year - 1])
-            .exclude(pk__in=avoid)
-            .order_by("student_no")
-            .only("pk", "college_id", "class_group_id", "grade")
-        ):
-            pool[s.college_id].append(s)
-        rows = []
-        # Two above each quota: the cohort that enters in September (at most 200 students a
-        # college) raises a college's quota by at most two, and the registry counts the roster
-        # of the day, so the congress stays at or above the quotas until the next one.
-        for row in quotas.rows:
-            picked = rng.sample(pool[row.college.pk], row.quota + 2 + rng.randint(0, 1))
-            for s in sorted(picked, key=lambda s: s.pk):
-                rows.append(
-                    Delegate(
-                        session=session,
-                        student=s,
-                        college=row.college,
-                        nominated_by_id=s.class_group_id,
-                        status=DelegateStatus.CONFIRMED,
-                        credential_note="资格审查通过",
-                        checked_in_at=_at(held, 8, 10 + len(rows) % 40),
-                    )
-                )
-        for i, delegate in enumerate(rows[::15]):
-            delegate.society = self.societies[i % len(self.societies)]
-        Delegate.objects.bulk_create(rows, batch_size=500)
-        delegates = list(Delegate.objects.filter(session=session))
-        n = len(delegates)
-        report = Motion.objects.create(
-            session=session,
-            kind=MotionKind.WORK_REPORT,
-            title=f"第{chinese_number(number - 1)}届学生会工作报告",
-            text="回顾一年来学生会围绕服务同学开展的工作，总结经验和不足，提出新一届工作建议。",
-            majority=Majority.HALF,
-            base=MajorityBase.PRESENT,
-        )
-        poll = Poll.objects.create(
-            session=session,
-            kind=PollKind.MOTION,
-            title=f"表决：{report.title}",
-            motion=report,
-            status=PollStatus.CLOSED,
-            opened_at=_at(held, 9),
-            closed_at=_at(held, 9, 20),
-            issued=n,
-        )
-        votes = ["no"] * 2 + ["abstain"] * 4 + ["yes"] * (n - 6)
-        Ballot.objects.bulk_create(
-            [Ballot(poll=poll, choice=v, valid=True, source=BallotSource.PHONE) for v in votes]
-        )
-        VoterMark.objects.bulk_create([VoterMark(poll=poll, delegate=d) for d in delegates])
-        storage_shuffle(poll)
-        election = Poll.objects.create(
-            session=session,
-            kind=PollKind.ELECTION,
-            title=f"选举第{chinese_number(number)}届学生会主席团成员",
-            seats=len(winners),
-            status=PollStatus.CLOSED,
-            opened_at=_at(held, 10, 30),
-            closed_at=_at(held, 11),
-            issued=n,
-        )
-        listed = stroke_order([*winners, other], name=lambda s: s.name)
-        Candidate.objects.bulk_create(
-            [Candidate(poll=election, student=s, order=i) for i, s in enumerate(listed, start=1)]
-        )
-        ids = {c.student_id: c.pk for c in election.candidates.all()}
-        elected = [ids[s.pk] for s in winners]
-        ballots = []
-        for i in range(n - 1):
-            marks = list(elected)
-            if i % 5 == 0:
-                marks[(i // 5) % len(marks)] = ids[other.pk]
-            ballots.append(
-                Ballot(
-                    poll=election,
-                    choice={"marks": sorted(marks), "write_in": ""},
-                    valid=True,
-                    source=BallotSource.PHONE,
-                )
-            )
-        ballots.append(
-            Ballot(
-                poll=election,
-                choice={"marks": sorted([*elected, ids[other.pk]]), "write_in": ""},
-                valid=False,
-                source=BallotSource.PAPER,
-            )
-        )
-        rng.shuffle(ballots)
-        Ballot.objects.bulk_create(ballots, batch_size=500)
-        VoterMark.objects.bulk_create([VoterMark(poll=election, delegate=d) for d in delegates])
-        storage_shuffle(election)
-        audit_record(
-            school=self.school,
-            actor=None,
-            action="congress.demo.built",
-            target=session,
-            new={"name": name, "held_on": held, "delegates": n, "election": election.pk},
-        )
-        installed = presidium_install(actor=self.league, poll=election)
-        congress_record_sync(session, actor=self.league)
-        self.counts["congresses"] += 1
-        self.counts["delegates"] += n
-        self.installed = [i.membership for i in installed]
-        return session
+        return hold_congress(self, year, number, winners, other, rng)
 
     def turnover(self, year: int, number: int, chains, rng) -> None:
         """The school union's new term: the old one ends, the congress elects the presidium,
@@ -630,141 +432,10 @@ class History:
         rotation.rotation_generate(actor=self.league, union=self.union, semesters=semesters)
 
     def review(self, semester: Semester, held: dt.date, rng) -> None:
-        league = self.league
-        session = review_services.session_create(
-            actor=league,
-            union=self.union,
-            semester=semester,
-            held_on=held,
-            place="行政楼第一会议室",
-        )
-        review_services.panel_set(
-            actor=league,
-            session=session,
-            members=[(self.users[name], kind) for name, kind in PANEL],
-        )
-        review_services.session_open(actor=league, session=session)
-        members = list(session.panel.all())
-        sheets = []
-        for reviewee in session.reviewees.all():
-            base = rng.randint(78, 93)
-            for member in members:
-                scores = {d: min(100, max(60, base + rng.randint(-6, 6))) for d in DIMENSIONS}
-                sheets.append(
-                    ScoreSheet(
-                        session=session,
-                        member=member,
-                        reviewee=reviewee,
-                        comment="",
-                        submitted_at=_at(held, 15),
-                        **scores,
-                    )
-                )
-        ScoreSheet.objects.bulk_create(sheets)
-        audit_record(
-            school=self.school,
-            actor=league,
-            action="review.demo.sheets",
-            target=session,
-            new={"sheets": len(sheets)},
-        )
-        publishing.session_close(actor=league, session=session)
-        publishing.session_publish(actor=league, session=session)
-        self.counts["reviews"] += 1
-
-    # -- activities, the ledger and the student voice ----------------------------------------
+        hold_review(self, semester, held, rng)
 
     def service_year(self, year: int, rng) -> None:
-        """The welcome week's volunteers (attendance credited to the ledger through the
-        attendance service) and a demand of a new student, answered and rated."""
-        from tuanxue.activities import services as activities
-        from tuanxue.activities.attendance.services import credit_attendance
-        from tuanxue.activities.models import Attendance, CheckMethod
-        from tuanxue.demo.voice import _backdate
-        from tuanxue.voice import services as voice
-        from tuanxue.voice.models import Category, Closure
-
-        day = dt.date(year, 9, 3)
-        starts = _at(day, 8)
-        society = Society.objects.select_related("school").get(
-            school=self.school, name="青年志愿者协会"
-        )
-        activity = activities.activity_create(
-            actor=None,
-            school=self.school,
-            organiser_society=society,
-            title=f"{year}级新生迎新志愿服务",
-            description="迎新日在各校区报到点设置引导、咨询和行李搬运岗位，服务新同学报到。",
-            area="volunteer",
-            brands=[],
-            starts_at=starts,
-            ends_at=starts + dt.timedelta(hours=4),
-            place="各校区报到点",
-            capacity=60,
-            audience_colleges=[],
-            audience_grades=[],
-            credit="4",
-            credit_unit="hours",
-            external_contact="",
-        )
-        activities.activity_submit(actor=None, activity=activity)
-        volunteers = list(
-            Student.objects.filter(
-                school=self.school,
-                grade=year - 1,
-                political_status=PoliticalStatus.LEAGUE_MEMBER,
-            ).order_by("student_no")[::37][:20]
-        )
-        Attendance.objects.bulk_create(
-            [
-                Attendance(
-                    school=self.school,
-                    activity=activity,
-                    student=student,
-                    checked_in_at=starts + dt.timedelta(minutes=i % 15),
-                    check_in_method=CheckMethod.QR,
-                    checked_out_at=starts + dt.timedelta(hours=4),
-                    check_out_method=CheckMethod.QR,
-                    hours=4,
-                )
-                for i, student in enumerate(volunteers)
-            ]
-        )
-        for row in Attendance.objects.filter(activity=activity).select_related(
-            "activity", "student__school"
-        ):
-            credit_attendance(actor=self.league, attendance=row)
-        self.counts["activities"] += 1
-        self.counts["ledger_entries"] += len(volunteers)
-        if day > self.today - dt.timedelta(days=40):
-            return
-        student = (
-            Student.objects.filter(school=self.school, grade=year)
-            .select_related("school")
-            .order_by("student_no")[rng.randrange(100)]
-        )
-        category = Category.objects.get(school=self.school, code="academic")
-        demand = voice.demand_submit(
-            actor=None,
-            school=self.school,
-            student=student,
-            category=category,
-            title=f"{year}级新生希望开放晚自习教室",
-            text="新生晚上没有固定的自习地点，希望教学楼每晚开放几间教室用于自习。",
-            confidential=False,
-        )
-        voice.demand_answer(
-            actor=None,
-            demand=demand,
-            answer="教务处已安排第一教学楼三楼六间教室每晚开放至22:00，供同学自习。",
-            closure=Closure.RESOLVED,
-        )
-        voice.demand_rate(actor=None, demand=demand, rating=4 + rng.randrange(2))
-        created = _at(dt.date(year, 9, 20), 20)
-        _backdate(demand, created, answered=created + dt.timedelta(days=3))
-        self.counts["demands"] += 1
-
-    # -- logins ----------------------------------------------------------------------------
+        serve_year(self, year, rng)
 
     def relink_logins(self) -> None:
         """The union logins follow the posts: the executive chair of the current semester, a
@@ -809,98 +480,6 @@ class History:
             target=self.school,
             new=moved,
         )
-
-
-def record_finished_round(
-    *, school, union, name, held, posts, chains, offices, created_by, not_elected=None
-) -> RecruitmentRound:
-    """A finished recruitment round kept as history: every post's application went through
-    every step of its chain (each office approving), rows in bulk with one audit event."""
-    rnd = RecruitmentRound.objects.create(
-        school=school,
-        union=union,
-        name=name,
-        term_start=held,
-        opens_at=_at(held - dt.timedelta(days=30), 9),
-        closes_at=_at(held - dt.timedelta(days=18), 18),
-        status=RoundStatus.FINISHED,
-        created_by=created_by,
-    )
-    counts = Counter((p.body_id, p.title) for p in posts)
-    bodies = {p.body_id: p.body for p in posts}
-    seats = {
-        key: Seat(round=rnd, body=bodies[key[0]], title=key[1], count=n)
-        for key, n in counts.items()
-    }
-    Seat.objects.bulk_create(seats.values())
-    steps = {kind: list(chain.steps.order_by("order")) for kind, chain in chains.items()}
-    statement = "希望在学生会继续为同学服务，做好校院两级联动。"
-    since = _at(held - dt.timedelta(days=5), 10)
-    applications = []
-    for post in posts:
-        kind = ChainKind.PRESIDIUM if post.body.is_presidium else ChainKind.DEPARTMENT
-        applications.append(
-            Application(
-                school=school,
-                round=rnd,
-                student=post.student,
-                seat=seats[(post.body_id, post.title)],
-                statement=statement,
-                status=ApplicationStatus.APPOINTED,
-                step=len(steps[kind]),
-                cycle=1,
-                step_since=since,
-                eligible=True,
-                eligibility={"eligible": True, "reasons": []},
-                membership=post,
-            )
-        )
-    if not_elected is not None:
-        presidium_seat = seats.get(next(((b, t) for b, t in seats if bodies[b].is_presidium)))
-        applications.append(
-            Application(
-                school=school,
-                round=rnd,
-                student=not_elected,
-                seat=presidium_seat,
-                statement=statement,
-                status=ApplicationStatus.NOT_ELECTED,
-                step=len(steps[ChainKind.PRESIDIUM]),
-                cycle=1,
-                step_since=since,
-                eligible=True,
-                eligibility={"eligible": True, "reasons": []},
-            )
-        )
-    Application.objects.bulk_create(applications)
-    actions = []
-    for application in applications:
-        kind = application.seat.chain_kind
-        for offset, step in enumerate(steps[kind]):
-            day = held - dt.timedelta(days=16 - 2 * offset)
-            for role in step.roles:
-                actions.append(
-                    StepAction(
-                        application=application,
-                        cycle=1,
-                        step=step.order,
-                        role=role,
-                        decision=Decision.APPROVE,
-                        comment="同意",
-                        actor=offices.get(role),
-                        at=_at(day, 10),
-                    )
-                )
-    StepAction.objects.bulk_create(actions, batch_size=500)
-    Application.objects.filter(round=rnd).update(created_at=_at(held - dt.timedelta(days=25), 20))
-    audit_record(
-        school=school,
-        actor=None,
-        action="selection.demo.finished_round",
-        target=rnd,
-        new={"round": rnd.name, "applications": len(applications), "actions": len(actions)},
-    )
-    return rnd
 
 
 def build_history(school: School, today: dt.date | None = None) -> dict:

@@ -35,7 +35,9 @@ from tuanxue.charter.rules import SEED_2020, CharterRules
 from tuanxue.core.audit import audit_record
 from tuanxue.core.models import Semester
 from tuanxue.demo import org_data as data
-from tuanxue.demo.living.history import current_first_year, ranked_records, record_finished_round
+from tuanxue.demo.living.dates import current_first_year
+from tuanxue.demo.living.history import ranked_records
+from tuanxue.demo.living.rounds import record_finished_round
 from tuanxue.demo.org import remove_demo_school
 from tuanxue.demo.people import person_name, phone_number
 from tuanxue.org import services
