@@ -1,29 +1,55 @@
--- wrk script for bench/signup_rush.py: each thread sends its share of the jobs in
--- WRK_JOBS (one "METHOD<TAB>PATH<TAB>TOKEN<TAB>BODY" a line), rotating the students'
--- tokens, then stops. Status counts and the confirmed sign-up ids go to WRK_OUT.
+-- wrk script for bench/signup_rush.py. The benchmark starts one wrk process per client, each
+-- with one thread and one connection, so a request and its answer are always paired and
+-- every answer's latency is known exactly. The process sends the jobs in WRK_JOBS (one
+-- "METHOD<TAB>PATH<TAB>TOKEN<TAB>BODY" a line) in order, then writes to WRK_OUT: its first
+-- start and last end on CLOCK_MONOTONIC (microseconds, comparable across processes), every
+-- latency, the status counts and the confirmed sign-up ids, and creates WRK_OUT .. ".done".
+-- It starts sending when the file WRK_GO exists, so that every process starts together.
+--
+-- Why one connection per process: gunicorn's sync workers close the connection after each
+-- answer and wrk opens a new one at once. A wrk thread that stops while some of its
+-- connections are open but idle leaves a sync worker blocked on each of them, which stalls
+-- every other connection for seconds. A process that stops after its last answer holds at
+-- most one such connection, for the moment until the benchmark ends the process.
 
-local threads = {}
-local count = 0
+local ffi = require("ffi")
+ffi.cdef [[
+typedef struct { long tv_sec; long tv_nsec; } rush_timespec;
+int clock_gettime(int clk_id, rush_timespec *tp);
+int usleep(unsigned int usec);
+]]
+local CLOCK_MONOTONIC = 1
+local ts = ffi.new("rush_timespec")
 
-function setup(thread)
-  thread:set("tid", count)
-  count = count + 1
-  table.insert(threads, thread)
+local function now_us()
+  ffi.C.clock_gettime(CLOCK_MONOTONIC, ts)
+  return tonumber(ts.tv_sec) * 1000000 + math.floor(tonumber(ts.tv_nsec) / 1000)
 end
 
+local jobs = {}
+local nextjob = 1
+local answered = 0
+local started_at = nil
+local sent_at = nil
+local finished = false
+local latencies = {}
+local statuses = {}
+local confirmed = {}
+
 function init(args)
-  local nthreads = tonumber(os.getenv("WRK_THREADS"))
-  jobs = {}
-  local i = 0
   for line in io.lines(os.getenv("WRK_JOBS")) do
-    if i % nthreads == tid then
-      table.insert(jobs, line)
-    end
-    i = i + 1
+    table.insert(jobs, line)
   end
-  nextjob = 1
-  statuses = {}
-  confirmed = {}
+  -- Every client starts together: wait for the benchmark's go mark (WRK_GO) to appear.
+  local go = os.getenv("WRK_GO")
+  while go do
+    local f = io.open(go, "r")
+    if f then
+      f:close()
+      break
+    end
+    ffi.C.usleep(1000)
+  end
 end
 
 local function build(line)
@@ -41,22 +67,47 @@ local function build(line)
 end
 
 function request()
+  -- The job advances only when its answer has come (in ``response``): wrk also calls this
+  -- once before it starts, to check the request, and that call must not use up a job.
   if nextjob > #jobs then
-    -- Tell the benchmark this thread is done (it stops wrk with SIGINT once all are).
-    if not finished then
-      finished = true
-      local mark = io.open(os.getenv("WRK_OUT") .. ".done" .. tid, "w")
-      mark:close()
-      wrk.thread:stop()
-    end
+    -- Only after the last answer (one connection): a harmless request that is never counted.
     return wrk.format("GET", "/bench/ping")
   end
-  local line = jobs[nextjob]
-  nextjob = nextjob + 1
-  return build(line)
+  sent_at = now_us()
+  return build(jobs[nextjob])
+end
+
+local function finish(ended_at)
+  finished = true
+  local out = io.open(os.getenv("WRK_OUT"), "w")
+  out:write(string.format("start %d\n", started_at or ended_at))
+  out:write(string.format("end %d\n", ended_at))
+  for status, n in pairs(statuses) do
+    out:write(string.format("status %s %d\n", status, n))
+  end
+  for _, id in ipairs(confirmed) do
+    out:write(string.format("confirmed %s\n", id))
+  end
+  for _, us in ipairs(latencies) do
+    out:write(string.format("latency %d\n", us))
+  end
+  out:close()
+  local mark = io.open(os.getenv("WRK_OUT") .. ".done", "w")
+  mark:close()
+  wrk.thread:stop()
 end
 
 function response(status, headers, body)
+  if finished or answered >= #jobs then
+    return
+  end
+  local ended_at = now_us()
+  if started_at == nil then
+    started_at = sent_at
+  end
+  answered = answered + 1
+  nextjob = nextjob + 1
+  table.insert(latencies, ended_at - sent_at)
   local key = tostring(status)
   statuses[key] = (statuses[key] or 0) + 1
   if status == 201 and body then
@@ -66,23 +117,7 @@ function response(status, headers, body)
       table.insert(confirmed, id)
     end
   end
-end
-
-function done(summary, latency, requests)
-  local out = io.open(os.getenv("WRK_OUT"), "w")
-  out:write(string.format("requests %d\n", summary.requests))
-  out:write(string.format("duration_us %d\n", summary.duration))
-  out:write(string.format("p50_us %d\n", latency:percentile(50)))
-  out:write(string.format("p99_us %d\n", latency:percentile(99)))
-  local e = summary.errors
-  out:write(string.format("errors %d\n", e.connect + e.read + e.write + e.timeout))
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do
-      out:write(string.format("status %s %d\n", status, n))
-    end
-    for _, id in ipairs(thread:get("confirmed")) do
-      out:write(string.format("confirmed %s\n", id))
-    end
+  if answered == #jobs then
+    finish(ended_at)
   end
-  out:close()
 end

@@ -18,8 +18,10 @@ two bare views; never the production one) and the same database, it also fires:
   one slot row plus an INSERT in one commit, with the same students x 2 submissions;
 - ``GET /bench/ping``, a view without the database, against the token-authenticated ping.
 
-The load comes from ``wrk`` when it is installed (``bench/rush.lua`` rotates the tokens),
-otherwise from Python threads; the output says which. It prints attempts, confirmed, waiting,
+The load comes from ``wrk`` when it is installed: one wrk process per connection, each with
+its share of the jobs and the students' tokens (``bench/rush.lua`` says why), all started
+together; latencies are measured per request. Otherwise it comes from Python threads; the
+output says which. It prints attempts, confirmed, waiting,
 oversold, duplicates, lost confirmations, throughput and p50/p99 latency of each phase, the
 sign-up/floor and ping/bare-ping ratios, then waits for the audit sealer and checks that every
 event was sealed within 5 s and the chain verifies. It exits 1 when an invariant fails:
@@ -337,58 +339,64 @@ class Phase:
 
 
 def run_wrk(base: str, name: str, jobs: list, clients: int, var_dir: str) -> Phase:
-    """Fire ``jobs`` with wrk: each of its threads takes every T-th job, then stops."""
-    threads = 2
+    """Fire ``jobs`` from ``clients`` wrk processes, each with one thread and one connection
+    (see ``bench/rush.lua`` for why), the jobs dealt to them in turn. The phase lasts from the
+    first request sent to the last answer received, on the machine's monotonic clock."""
     slug = name.split()[0].replace("-", "")
-    path = Path(var_dir) / f"{slug}.jobs"
-    out = Path(var_dir) / f"{slug}.out"
-    path.write_text("".join("\t".join(job) + "\n" for job in jobs), encoding="utf-8")
-    env = {**os.environ, "WRK_JOBS": str(path), "WRK_OUT": str(out), "WRK_THREADS": str(threads)}
-    wrk = subprocess.Popen(
-        [
-            "wrk",
-            "-t",
-            str(threads),
-            "-c",
-            str(clients),
-            "-d",
-            "600s",
-            "--timeout",
-            "60s",
-            "-s",
-            str(ROOT / "bench" / "rush.lua"),
-            base,
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    # wrk runs for its whole duration; once every thread has sent its share, SIGINT makes it
-    # stop and report (its clock then includes at most one poll interval more).
-    marks = [Path(f"{out}.done{n}") for n in range(threads)]
-    while wrk.poll() is None and not all(m.exists() for m in marks):
-        time.sleep(0.02)
-    wrk.send_signal(signal.SIGINT)
-    if wrk.wait(timeout=120) != 0:
-        raise SystemExit(f"wrk failed in phase {name}")
-    values: dict = {}
+    shares = [jobs[n::clients] for n in range(clients)]
+    go = Path(var_dir) / f"{slug}.go"
+    runs = []
+    for n, share in enumerate(shares):
+        if not share:
+            continue
+        path = Path(var_dir) / f"{slug}.{n}.jobs"
+        out = Path(var_dir) / f"{slug}.{n}.out"
+        path.write_text("".join("\t".join(job) + "\n" for job in share), encoding="utf-8")
+        env = {**os.environ, "WRK_JOBS": str(path), "WRK_OUT": str(out), "WRK_GO": str(go)}
+        command = ["wrk", "-t", "1", "-c", "1", "-d", "600s", "--timeout", "60s"]
+        command += ["-s", str(ROOT / "bench" / "rush.lua"), base]
+        runs.append((subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL), out))
+    time.sleep(0.5)  # every process has read its jobs and waits for the go mark
+    go.touch()
+    # Each process writes its figures and a mark after its last answer; it is then stopped at
+    # once (SIGINT), so the idle connection it may hold does not keep a server worker waiting.
+    waiting = list(runs)
+    deadline = time.monotonic() + 300
+    while waiting:
+        for run in list(waiting):
+            wrk, out = run
+            if Path(f"{out}.done").exists() or wrk.poll() is not None:
+                wrk.send_signal(signal.SIGINT)
+                waiting.remove(run)
+        if time.monotonic() > deadline:
+            for wrk, _ in waiting:
+                wrk.kill()
+            raise SystemExit(f"phase {name}: {len(waiting)} wrk clients got no answer in 300 s")
+        time.sleep(0.005)
+    starts, ends, latencies, confirmed = [], [], [], []
     statuses: dict = {}
-    confirmed = []
-    for row in out.read_text().splitlines():
-        parts = row.split()
-        if parts[0] == "status":
-            statuses[int(parts[1])] = statuses.get(int(parts[1]), 0) + int(parts[2])
-        elif parts[0] == "confirmed":
-            confirmed.append(int(parts[1]))
-        else:
-            values[parts[0]] = int(parts[1])
-    if values.get("errors"):
-        statuses[0] = values["errors"]
+    for wrk, out in runs:
+        wrk.wait(timeout=60)
+        if not out.exists():
+            raise SystemExit(f"phase {name}: a wrk client stopped without its figures")
+        for row in out.read_text().splitlines():
+            key, *values = row.split()
+            if key == "status":
+                statuses[int(values[0])] = statuses.get(int(values[0]), 0) + int(values[1])
+            elif key == "confirmed":
+                confirmed.append(int(values[0]))
+            elif key == "latency":
+                latencies.append(int(values[0]) / 1e6)
+            elif key == "start":
+                starts.append(int(values[0]))
+            elif key == "end":
+                ends.append(int(values[0]))
     return Phase(
         name,
-        values["requests"],
-        values["duration_us"] / 1e6,
-        values["p50_us"] / 1e6,
-        values["p99_us"] / 1e6,
+        len(latencies),
+        (max(ends) - min(starts)) / 1e6,
+        percentile(latencies, 0.5),
+        percentile(latencies, 0.99),
         statuses,
         confirmed,
     )
@@ -481,7 +489,7 @@ def main() -> int:
             f"({time.perf_counter() - t0:.1f} s)"
         )
         server, base = start_server(db_url, args.workers, var_dir)
-        client = "wrk (bench/rush.lua, 2 threads)" if use_wrk else "Python threads (httpx)"
+        client = "wrk (bench/rush.lua, one process per connection)" if use_wrk else "Python threads (httpx)"
         print(f"server: gunicorn, {args.workers} sync workers at {base}")
         print(f"load:   {client}, {args.clients} connections")
 

@@ -40,7 +40,10 @@ def require_production_settings() -> None:
 
 
 def start_background_work() -> None:
-    """Work a server process does beside requests: sealing the audit log after commits."""
+    """Work a server process does beside requests: sealing the audit log after commits, and
+    recording when API tokens were last used."""
+    from tuanxue.core.api.tokens import defer_token_touches
     from tuanxue.core.chain.sealer import start_server_sealer
 
     start_server_sealer()
+    defer_token_touches()

@@ -4,6 +4,7 @@ deadlock between sign-ups sharing the row)."""
 
 from tests.builders.activities import VolunteerKit, role_of
 from tuanxue.activities.models import SignupStatus, VolunteerRole
+from tuanxue.activities.volunteer import hotsql
 from tuanxue.activities.volunteer import signup as svc
 
 
@@ -11,7 +12,7 @@ def test_a_place_freed_meanwhile_is_taken_on_the_second_try(kit, monkeypatch):
     vk = VolunteerKit(kit)
     project = vk.project(roles=[vk.role_spec("引导员", 1)])
     role = role_of(project)
-    real = svc.take_place
+    real = hotsql.take_place
     calls = []
 
     def full_at_first(role_id):
@@ -20,7 +21,7 @@ def test_a_place_freed_meanwhile_is_taken_on_the_second_try(kit, monkeypatch):
             return False  # as if the last place was taken and freed between two statements
         return real(role_id)
 
-    monkeypatch.setattr(svc, "take_place", full_at_first)
+    monkeypatch.setattr(hotsql, "take_place", full_at_first)
     row, position = svc.signup(actor=vk.student_user(), project=project, role=role)
     assert (row.status, position) == (SignupStatus.CONFIRMED, None)
     assert len(calls) == 2

@@ -43,15 +43,16 @@ router = Router(tags=["volunteering"])
 
 def _visible_project(request, project_id: PathId) -> VolunteerProject:
     """The project or 404. A student of the project's school sees a published project without
-    the full viewer being built (the sign-up rush takes this path)."""
-    project = (
-        VolunteerProject.objects.select_related(*PROJECT_RELATED).filter(pk=project_id).first()
-    )
+    the full viewer being built, and with only the school and the activity loaded (the
+    sign-up rush takes this path)."""
+    rows = VolunteerProject.objects.select_related("school", "activity").filter(pk=project_id)
+    project = next(iter(rows.order_by()[:1]), None)  # no ORDER BY: the id is unique
     if project is None:
         raise Http404
     student = student_of(request.auth, project.school)
     if student is not None and project.activity.status == ActivityStatus.PUBLISHED:
         return project
+    project = VolunteerProject.objects.select_related(*PROJECT_RELATED).get(pk=project.pk)
     if not may_see_project(api_viewer(request), project):
         raise Http404
     return project

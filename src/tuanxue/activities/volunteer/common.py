@@ -3,19 +3,16 @@ organisers' right, and the conditional update that takes a place."""
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuanxue.activities.models import (
-    ACTIVE_SIGNUP,
     Activity,
     ProjectStatus,
     VolunteerProject,
-    VolunteerRole,
 )
+from tuanxue.activities.volunteer import hotsql
 from tuanxue.activities.volunteer.access import may_manage_activity
 from tuanxue.core.errors import DomainError
 from tuanxue.org.access import build_viewer
@@ -26,9 +23,6 @@ CODE_DUPLICATE = "duplicate"  # the student has a sign-up in this project alread
 CODE_OVERLAP = "overlap"  # the student holds an overlapping shift in another project
 CODE_NOT_ELIGIBLE = "not_eligible"  # the student does not meet the role's requirements
 CODE_FULL = "full"  # no place is free (review mode; first come has a waiting list)
-
-# Only the statuses that hold (or may come to hold) a shift count against an overlap.
-HOLDS_SHIFT = ACTIVE_SIGNUP
 
 
 def forbidden(message: str | None = None) -> DomainError:
@@ -51,32 +45,10 @@ def project_url(project: VolunteerProject) -> str:
     )
 
 
-def take_place(role_id: int) -> bool:
-    """The conditional UPDATE: one place taken if one is free. True when won."""
-    return (
-        VolunteerRole.objects.filter(pk=role_id, taken__lt=F("slots")).update(taken=F("taken") + 1)
-        == 1
-    )
-
-
-def share_role(role_id: int) -> tuple[int, int]:
-    """The role's taken and slots under a shared row lock (PostgreSQL ``FOR SHARE``): many
-    sign-ups share it, a withdrawal's exclusive lock waits for them and they for it. SQLite has
-    one writer at a time and needs no row lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT taken, slots FROM {VolunteerRole._meta.db_table} WHERE id = %s FOR SHARE",
-                [role_id],
-            )
-            return cursor.fetchone()
-    return VolunteerRole.objects.filter(pk=role_id).values_list("taken", "slots").get()
-
-
 def still_recruiting(project_id: int) -> None:
     """Re-read the project's status after the role's lock: a close that committed meanwhile
     refuses the sign-up (and rolls it back)."""
-    if not VolunteerProject.objects.filter(pk=project_id, status=ProjectStatus.RECRUITING).exists():
+    if not hotsql.is_recruiting(project_id):
         raise DomainError(_("This project has closed."), code=CODE_CLOSED)
 
 

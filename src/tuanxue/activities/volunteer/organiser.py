@@ -26,8 +26,8 @@ from tuanxue.activities.volunteer.common import (
     lock_project,
     project_url,
     require_manager,
-    take_place,
 )
+from tuanxue.activities.volunteer.hotsql import take_place
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.notify import notify

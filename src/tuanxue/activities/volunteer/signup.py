@@ -24,7 +24,7 @@ How a rush stays correct, on PostgreSQL and on SQLite:
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,19 +37,17 @@ from tuanxue.activities.models import (
     VolunteerProject,
     VolunteerRole,
 )
+from tuanxue.activities.volunteer import hotsql
 from tuanxue.activities.volunteer.common import (
     CODE_CLOSED,
     CODE_DUPLICATE,
     CODE_FULL,
     CODE_NOT_ELIGIBLE,
     CODE_OVERLAP,
-    HOLDS_SHIFT,
     forbidden,
     local_time,
     project_url,
-    share_role,
     still_recruiting,
-    take_place,
 )
 from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
@@ -70,28 +68,15 @@ def accepts_signups(project: VolunteerProject, now=None) -> bool:
 def role_for_signup(
     project: VolunteerProject, role_id: int, student: Student | None
 ) -> VolunteerRole | None:
-    """The role of ``project`` with ``role_id``, with the student's requirement checks done in
-    the same query (so a sign-up in a rush spends no query on them)."""
-    rows = VolunteerRole.objects.filter(project_id=project.pk, pk=role_id)
+    """The role of ``project`` with ``role_id``. For a student, the requirement checks and
+    whether they have signed up in the project already come in the same statement (so a
+    sign-up in a rush spends no query on them)."""
     if student is not None:
-        colleges = VolunteerRole.colleges.through.objects.filter(volunteerrole_id=OuterRef("pk"))
-        classes = VolunteerRole.classes.through.objects.filter(volunteerrole_id=OuterRef("pk"))
-        sources = VolunteerProject.from_classes.through.objects.filter(
-            volunteerproject_id=OuterRef("project_id")
-        )
-        rows = rows.annotate(
-            req_colleges=Exists(colleges),
-            req_college_ok=Exists(colleges.filter(college_id=student.college_id)),
-            req_classes=Exists(classes),
-            req_class_ok=Exists(classes.filter(classgroup_id=student.class_group_id)),
-            req_from=Exists(sources),
-            req_from_ok=Exists(sources.filter(classgroup_id=student.class_group_id)),
-        )
-        role = rows.first()
+        role = hotsql.role_with_checks(project.pk, role_id, student)
         if role is not None:
             role.checked_for = student.pk
         return role
-    return rows.first()
+    return VolunteerRole.objects.filter(project_id=project.pk, pk=role_id).first()
 
 
 def requirement_problem(student: Student, project: VolunteerProject, role: VolunteerRole):
@@ -125,27 +110,19 @@ def requirement_problem(student: Student, project: VolunteerProject, role: Volun
 
 def _clash(student: Student, project: VolunteerProject, role: VolunteerRole) -> None:
     """Refuse a second sign-up in the project, or a shift overlapping one the student holds."""
-    overlapping = Q(
-        status__in=HOLDS_SHIFT,
-        role__shift_starts_at__lt=role.shift_ends_at,
-        role__shift_ends_at__gt=role.shift_starts_at,
-    )
-    rows = list(
-        Signup.objects.filter(student=student)
-        .filter(Q(project_id=project.pk) | overlapping)
-        .select_related("role__project")
-        .order_by("pk")[:5]
-    )
-    for row in rows:
-        if row.project_id == project.pk:
-            if row.status == SignupStatus.WITHDRAWN:
+    found = hotsql.clashing(student.pk, project.pk, role)
+    for _pk, project_id, status, role_name in found:
+        if project_id == project.pk:
+            if status == SignupStatus.WITHDRAWN:
                 message = _("You withdrew from this project and cannot sign up again.")
             else:
                 message = _("You have already signed up for this project (%(role)s).") % {
-                    "role": row.role.name
+                    "role": role_name
                 }
             raise DomainError(message, code=CODE_DUPLICATE)
-    for row in rows:
+    if found:
+        # An overlap: its row is read again, with the project and the times the message names.
+        row = Signup.objects.select_related("role__project").get(pk=found[0][0])
         raise DomainError(
             _("This shift overlaps your shift as %(role)s in %(project)s (%(start)s to %(end)s).")
             % {
@@ -162,10 +139,7 @@ def waiting_position(signup: Signup) -> int | None:
     """1 for the first on the role's waiting list; None when not waiting."""
     if signup.status != SignupStatus.WAITING or signup.queue_no is None:
         return None
-    ahead = Signup.objects.filter(
-        role_id=signup.role_id, status=SignupStatus.WAITING, queue_no__lt=signup.queue_no
-    ).count()
-    return ahead + 1
+    return hotsql.waiting_ahead(signup.role_id, signup.queue_no) + 1
 
 
 def signup(*, actor, project: VolunteerProject, role: VolunteerRole) -> tuple[Signup, int | None]:
@@ -193,8 +167,10 @@ def signup(*, actor, project: VolunteerProject, role: VolunteerRole) -> tuple[Si
     problem = requirement_problem(student, project, role)
     if problem:
         raise DomainError(problem, code=CODE_NOT_ELIGIBLE)
-    # Before any lock: a repeated submission whose first one has committed is refused here.
-    _clash(student, project, role)
+    # Before any lock: a repeated submission whose first one has committed is refused here
+    # (``role_for_signup`` has looked already; otherwise this looks).
+    if getattr(role, "checked_for", None) != student.pk or role.already:
+        _clash(student, project, role)
     first_come = project.mode == SignupMode.FIRST_COME
     exclusive = False
     while True:
@@ -225,17 +201,12 @@ def _signup_in_transaction(actor, project, role, student, status, exclusive: boo
     with transaction.atomic(durable=True):
         # One student at a time: their double submissions queue here and the second one
         # finds the first one's row. (This lock is the student's own, never shared.)
-        list(
-            Student.objects.select_for_update(of=("self",))
-            .filter(pk=student.pk)
-            .order_by()
-            .values_list("pk", flat=True)
-        )
+        hotsql.lock_student(student.pk)
         _clash(student, project, role)
         if first_come:
             # From here the role's row is held only by the winner: the conditional UPDATE,
             # the re-read of the project's status, the INSERTs and the commit.
-            won = take_place(role.pk)
+            won = hotsql.take_place(role.pk)
             if not won:
                 # Full: a shared lock orders this sign-up against a withdrawal that frees a
                 # place (it takes the row exclusively): the withdrawal either comes before
@@ -244,29 +215,23 @@ def _signup_in_transaction(actor, project, role, student, status, exclusive: boo
                 # place free starts again (``_PlaceFreed``) and then takes the row exclusively.
                 if exclusive:
                     locked = VolunteerRole.objects.select_for_update().get(pk=role.pk)
-                    won = locked.taken < locked.slots and take_place(role.pk)
+                    won = locked.taken < locked.slots and hotsql.take_place(role.pk)
                 else:
-                    taken, slots = share_role(role.pk)
+                    taken, slots, recruiting = hotsql.share_role(role.pk)
                     if taken < slots:
                         raise _PlaceFreed
+                    if not recruiting:
+                        raise DomainError(_("This project has closed."), code=CODE_CLOSED)
                 if not won:
                     status = SignupStatus.WAITING
-            still_recruiting(project.pk)
+            if won or exclusive:
+                still_recruiting(project.pk)
         else:
             # Pending: no place changes hands now; the role's lock only orders this sign-up
             # before or after a close, a draw or a review.
             VolunteerRole.objects.select_for_update().get(pk=role.pk)
             still_recruiting(project.pk)
-        row = Signup.objects.create(
-            school_id=project.school_id,
-            project=project,
-            role=role,
-            student=student,
-            status=status,
-        )
-        if status == SignupStatus.WAITING:
-            row.queue_no = row.pk
-            Signup.objects.filter(pk=row.pk).update(queue_no=row.queue_no)
+        row = hotsql.insert_signup(project, role, student, status)
         audit_record(
             school=project.school,
             actor=actor,

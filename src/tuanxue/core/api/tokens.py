@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
+import threading
+import time
+from functools import cache
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +18,8 @@ from tuanxue.core.audit import audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import ApiToken
 from tuanxue.core.tenancy import school_of
+
+logger = logging.getLogger(__name__)
 
 MAX_ACTIVE_TOKENS = 10
 # ``last_used_at`` is written at most this often per token, so reads write nothing.
@@ -81,19 +89,98 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
 
 
 def user_for_key(key: str):
-    """The active user a bearer key belongs to, or None. One query; ``last_used_at`` is
-    refreshed only when it is older than ``TOUCH_EVERY``."""
+    """The active user a bearer key belongs to, or None. One hand-written statement (every API
+    request runs it, so it skips the query building); ``last_used_at`` is refreshed only when
+    it is older than ``TOUCH_EVERY``."""
     if not key or not key.startswith(ApiToken.PREFIX):
         return None
-    token = (
-        # The student record comes along: the sign-up rush needs it and it costs a join.
-        ApiToken.objects.select_related("user", "user__student")
-        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not token.user.is_active:
-        return None
+    User = get_user_model()
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    rows = list(
+        User.objects.raw(
+            _user_sql(connection.vendor),
+            [connection.ops.adapt_datetimefield_value(now - TOUCH_EVERY), ApiToken.hash_key(key)],
+        )
+    )
+    if not rows or not rows[0].is_active:
+        return None
+    user = rows[0]
+    if user.token_stale:
+        _touches.touch(user.token_id, now)
+    return user
+
+
+def _write_touches(token_ids, when) -> None:
+    ids = sorted(token_ids)
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_quoted(ApiToken._meta.db_table)} SET last_used_at = %s "
+            f"WHERE id IN ({marks})",
+            [connection.ops.adapt_datetimefield_value(when), *ids],
+        )
+
+
+class _Touches:
+    """``last_used_at`` writes. In a server process they are gathered and written by one
+    background thread about once a second, one statement for all the tokens used meanwhile,
+    so a request writes nothing; elsewhere (commands, tests) at once."""
+
+    INTERVAL = 1.0
+
+    def __init__(self):
+        self.deferred = False
+        self.pid = os.getpid()
+        self.pending: dict[int, dt.datetime] = {}
+        self.mutex = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def touch(self, token_id: int, when: dt.datetime) -> None:
+        if not self.deferred:
+            _write_touches([token_id], when)
+            return
+        with self.mutex:
+            if self.pid != os.getpid():  # a forked worker starts afresh
+                self.pid, self.pending, self.thread = os.getpid(), {}, None
+            self.pending[token_id] = when
+            if self.thread is None:
+                self.thread = threading.Thread(target=self.run, name="token-touch", daemon=True)
+                self.thread.start()
+
+    def flush(self) -> None:
+        with self.mutex:
+            pending, self.pending = self.pending, {}
+        if pending:
+            _write_touches(pending, max(pending.values()))
+
+    def run(self) -> None:
+        while True:
+            time.sleep(self.INTERVAL)
+            try:
+                self.flush()
+            except Exception:
+                logger.exception("could not record when API tokens were last used")
+                connections[DEFAULT_DB_ALIAS].close()
+
+
+_touches = _Touches()
+
+
+def defer_token_touches() -> None:
+    """Called once by a server process: write ``last_used_at`` off the request path."""
+    _touches.deferred = True
+
+
+def _quoted(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+@cache
+def _user_sql(vendor: str) -> str:
+    users, tokens = _quoted(get_user_model()._meta.db_table), _quoted(ApiToken._meta.db_table)
+    return (
+        f"SELECT u.*, t.id AS token_id, "
+        f"(t.last_used_at IS NULL OR t.last_used_at < %s) AS token_stale "
+        f"FROM {tokens} t JOIN {users} u ON u.id = t.user_id "
+        f"WHERE t.key_hash = %s AND t.revoked_at IS NULL"
+    )
