@@ -35,12 +35,19 @@ from tuanxue.core.api import tokens
 from tuanxue.core.notify import notify
 from tuanxue.federation import services as federation_services
 from tuanxue.ledger import services as ledger
+from tuanxue.linkage import access as linkage_access
+from tuanxue.linkage import classes as linkage_classes
+from tuanxue.linkage import services as linkage
+from tuanxue.linkage.models import ClassRoleKind, CollegeCopy, NoticeKind, Sender
 from tuanxue.org import services
 from tuanxue.org.imports.jobs import CHECK_JOB, import_job_create
 from tuanxue.org.jobs.services import job_start
 from tuanxue.org.models import ImportKind, Major, Role, Title
 from tuanxue.org.people import services as people_services
 from tuanxue.org.people.accounts import account_link
+from tuanxue.oversight import filing as oversight_filing
+from tuanxue.oversight import services as oversight
+from tuanxue.oversight.models import FilingDecisionKind, FilingKind, HearingTopic
 from tuanxue.review import services as review_services
 from tuanxue.review.models import DisciplineKind, PanelKind, RemovalProposal, StudyKind
 from tuanxue.review.records import discipline as review_discipline
@@ -66,7 +73,8 @@ ROLES = [
     "outsider",  # the League committee of another school
     "federation",  # the provincial student federation
     "scrutineer",  # a school office holder who signed the closed poll's result
-    "delegate",  # a confirmed, checked-in delegate of the congress session who voted
+    "delegate",  # a confirmed, checked-in delegate of the congress session who voted, and
+    # their class's study committee member this term (so a reader of the class's notices)
 ]
 
 
@@ -321,6 +329,8 @@ class World:
         self._people_records_calendar(u)
         self._review(u)
         self._voice(u)
+        self._oversight(u)
+        self._linkage(u)
 
         # An API token for every role that logs in.
         self.keys = {
@@ -462,6 +472,76 @@ class World:
         self.photo = self.demand.photos.get()
         self.abuse = voice_moderation.abuse_report(
             actor=self.voice_user, demand=self.demand, reason="核实内容"
+        )
+
+    # -- oversight: a report heard with its minutes; a filing of the union, returned ---------------
+
+    def _oversight(self, u):
+        school, league = self.school, u["league"]
+        self.hearing = oversight.hearing_add(
+            actor=league,
+            school=school,
+            union=self.union,
+            held_on=dt.date(2020, 6, 29),
+            meeting="校党委常委会",
+            topics=[HearingTopic.CONGRESS, HearingTopic.CANDIDATES],
+            summary="同意学生代表大会筹备方案",
+            upload=SimpleUploadedFile("纪要.pdf", _pdf()),
+        )
+        # Filed by the presidium member for the school union; returned for a missing detail.
+        self.filing = oversight_filing.filing_submit(
+            actor=u["presidium"],
+            union=self.union,
+            kind=FilingKind.EXTERNAL,
+            title="与兄弟院校学生会交流",
+            content="赴兄弟院校交流学生会改革经验，六人参加。",
+            occurs_on=dt.date(2020, 10, 15),
+            counterpart="兄弟院校学生会",
+        )
+        oversight_filing.filing_decide(
+            actor=league,
+            filing=self.filing,
+            decision=FilingDecisionKind.RETURN,
+            reason="请写明参加人员名单",
+        )
+        self.filing.refresh_from_db()
+
+    # -- the linkage: a task sent to every college; the records' college forwarded it to its
+    # class and both reported it done with a file; the delegate holds a class role -------------
+
+    def _linkage(self, u):
+        kit, school, league = self.kit, self.school, u["league"]
+        self.class_group = kit.class_group  # the class of every student of the world
+        term = linkage_access.term_on(school, timezone.localdate())
+        self.class_role = linkage_classes.class_role_set(
+            actor=league,
+            class_group=self.class_group,
+            semester=term,
+            role=ClassRoleKind.STUDY,
+            student=self.delegate_students[0],
+        )
+        self.notice = linkage.notice_send(
+            actor=league,
+            school=school,
+            kind=NoticeKind.TASK,
+            sender=Sender.LEAGUE,
+            title="报送班级团员教育评议台账",
+            body="请各学院转发至班级团支部，按期报送。",
+            deadline=timezone.now() + dt.timedelta(days=7),
+        )
+        college_copy = CollegeCopy.objects.get(notice=self.notice, college=kit.college)
+        [class_copy] = linkage.college_forward(actor=None, copy=college_copy)
+        linkage.copy_report_done(
+            actor=u["delegate"],
+            copy=class_copy,
+            report="已召开团员大会完成评议",
+            file=SimpleUploadedFile("class.pdf", _pdf()),
+        )
+        linkage.copy_report_done(
+            actor=None,
+            copy=college_copy,
+            report="全院班级均已完成",
+            file=SimpleUploadedFile("college.pdf", _pdf()),
         )
 
 

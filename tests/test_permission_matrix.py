@@ -7,14 +7,18 @@ entries, a refused import, a resignation request, a congress session on notice w
 objection, a motion and a closed, signed poll; a staff record with an account and a role grant,
 a background job, a compliance document and a congress record, a semester; an open duty review
 with its panel and reviewees, a sanction with its removal proposal, a study session; the student
-voice set up with a demand, its photo and an abuse report; a second school; one user per role).
+voice set up with a demand, its photo and an abuse report; a report heard by the Party committee
+with its minutes and a returned filing of the union; a task sent to every college, forwarded to
+the class of the records' college and reported done at both levels with a file, and a class role
+of this term; a second school; one user per role).
 Each test runs in its own savepoint, so a POST that succeeds changes nothing for the next one.
 
 The roles (``ROLES``): ``anon``, ``student``, ``staff`` (union staff member), ``presidium``,
 ``league`` (school League committee), ``affairs`` (Student Affairs), ``college`` (the League
 committee of another college than the records'), ``outsider`` (League committee of another
 school), ``federation``, ``scrutineer`` (a school office holder who signed the poll's result) and
-``delegate`` (a confirmed, checked-in delegate who voted).
+``delegate`` (a confirmed, checked-in delegate who voted, and their class's study committee
+member: a reader of the class's notices).
 
 The rules (``RULES``) name who may do what; ``ok`` stands for the entry's success status. The
 project's rule for the rest: anonymous -> 302 to the login page (401 in the API), a record one may
@@ -103,6 +107,27 @@ RULES: dict[str, dict[str, object]] = {
     "records_write": _rule(("league",), others=404, affairs=403, federation=403, scrutineer=403),
     # ...and the registry's managers write the calendar.
     "calendar_write": _rule(("league", "affairs"), others=404, federation=403, scrutineer=403),
+    # Party and League oversight (its records and the filings): the school offices, the
+    # federation and the school union's presidium read; to the rest of the school they do not
+    # exist.
+    "oversight": _rule(("presidium", "league", "affairs", "scrutineer", "federation"), others=404),
+    # ...the League committee writes the records and decides the filings...
+    "oversight_league": _rule(
+        ("league",), others=404, presidium=403, affairs=403, scrutineer=403, federation=403
+    ),
+    # ...and the union's presidium files.
+    "oversight_filer": _rule(
+        ("presidium",), others=404, league=403, affairs=403, scrutineer=403, federation=403
+    ),
+    # Notices and tasks are the school's own business: its people see the list; the federation,
+    # which reads every school's records, has no part in them.
+    "school": _rule(SCHOOL, federation=404),
+    # A notice's whole cascade: those who send it (the League committee, the school union's
+    # presidium) and the school offices; a college or a class sees only its own copies.
+    "notices": _rule(("presidium", "league", "affairs", "scrutineer"), others=404),
+    # A class's page: its students (every student of the world is of that class) and the school
+    # offices; the League committee of another college and the federation do not see it.
+    "class": _rule(SCHOOL, college=404, federation=404),
     # A POST-only action: GET is not allowed once logged in.
     "post": _rule(others=405, outsider=405),
     # A POST-only action refused before the login check.
@@ -481,41 +506,88 @@ PAGES: dict[str, Entry] = {
     "api:openapi-json": E("public"),
     "api:openapi-view": E("public"),  # the browsable docs, from bundled files
     "api:api-root": E("public", ok=404),
+    # -- Party and League oversight (a report heard, with its minutes; a filing of the school
+    # union by the presidium member, returned; the world's activity, filed for its external
+    # contact) ------------------------------------------------------------------------------------
+    "oversight:index": E("oversight", post="oversight"),
+    "oversight:record_new": E("oversight_league", post="oversight_league"),
+    "oversight:record_edit": E("oversight_league", post="oversight_league"),
+    "oversight:record_delete": E("oversight_league", post="oversight_league", p_ok=302),
+    "oversight:hearing_minutes": E("oversight", post="oversight"),
+    "oversight:filings": E("oversight", post="oversight"),
+    "oversight:filing_new": E("oversight_filer", post="oversight_filer"),
+    # Its readers see a filing; only the League committee decides (an empty decision comes back).
+    "oversight:filing": E("oversight", post="oversight", p_ok=403, p_league=200),
+    "oversight:filing_refile": E("oversight_filer", post="oversight_filer"),
+    "oversight:activity_filing": E("oversight", post="oversight", p_ok=403, p_league=200),
+    # -- notices and tasks (a task of the League committee to every college; the records' college
+    # forwarded it to its class, whose study committee member is the delegate, and both reported
+    # it done with a file) and the class (班团一体化) -------------------------------------------
+    "linkage:notices": E("school", post="school"),
+    "linkage:notice_new": E(
+        "school",
+        ok=403,
+        presidium=200,
+        league=200,
+        post="school",
+        p_ok=403,
+        p_presidium=200,
+        p_league=200,
+    ),
+    "linkage:notice": E(
+        "notices", college=200, delegate=200, post="notices", p_college=200, p_delegate=200
+    ),
+    # The senders remind every level; who sees the notice without sending it is refused.
+    "linkage:remind": E(
+        "post405",
+        post="notices",
+        p_ok=302,
+        p_affairs=403,
+        p_scrutineer=403,
+        p_college=403,
+        p_delegate=403,
+    ),
+    # The records' college's copy: the whole cascade's viewers see it; its forwarders (its League
+    # committee, its union's presidium) are none of the roles. Another college's does not.
+    "linkage:college_read": E("post405", post="notices", p_ok=403),
+    "linkage:college_forward": E("post405", post="notices", p_ok=403),
+    "linkage:college_remind": E("post405", post="notices", p_ok=403),
+    "linkage:college_done": E("notices", ok=403, post="notices", p_ok=403),
+    "linkage:college_file": E("notices", post="notices"),
+    # The class's copy: its readers (the delegate, by their class role) read and report it.
+    "linkage:class_read": E("post405", post="notices", p_ok=403, p_delegate=302),
+    "linkage:class_done": E(
+        "notices", ok=403, delegate=200, post="notices", p_ok=403, p_delegate=200
+    ),
+    "linkage:class_file": E("notices", delegate=200, post="notices", p_delegate=200),
+    "linkage:class": E("class", post="class"),
+    # The registry's managers edit a class (so do the college League committee and the class's
+    # League branch secretary, none of the roles); an empty POST is an unbound form shown again.
+    "linkage:class_roles": E(
+        "class",
+        ok=403,
+        league=200,
+        affairs=200,
+        post="class",
+        p_ok=403,
+        p_league=200,
+        p_affairs=200,
+    ),
+    "linkage:meeting_new": E(
+        "class",
+        ok=403,
+        league=200,
+        affairs=200,
+        post="class",
+        p_ok=403,
+        p_league=200,
+        p_affairs=200,
+    ),
 }
 
-# Named URLs the matrix does not request, with the reason. The oversight and linkage pages came
-# in the same change as their apps: they have permission tests of their own (tests/oversight/,
-# tests/linkage/) but no matrix rows yet. They are listed by name, so that any further new URL
-# still fails the coverage test.
-PENDING = "matrix rows not written yet; covered by the app's own permission tests"
-SKIPPED = {
-    # The API's operations are requested through ``OPERATIONS`` (by method and path).
-    "oversight:index": PENDING,
-    "oversight:record_new": PENDING,
-    "oversight:record_edit": PENDING,
-    "oversight:record_delete": PENDING,
-    "oversight:hearing_minutes": PENDING,
-    "oversight:filings": PENDING,
-    "oversight:filing_new": PENDING,
-    "oversight:filing": PENDING,
-    "oversight:filing_refile": PENDING,
-    "oversight:activity_filing": PENDING,
-    "linkage:notices": PENDING,
-    "linkage:notice_new": PENDING,
-    "linkage:notice": PENDING,
-    "linkage:remind": PENDING,
-    "linkage:college_read": PENDING,
-    "linkage:college_forward": PENDING,
-    "linkage:college_done": PENDING,
-    "linkage:college_remind": PENDING,
-    "linkage:college_file": PENDING,
-    "linkage:class_read": PENDING,
-    "linkage:class_done": PENDING,
-    "linkage:class_file": PENDING,
-    "linkage:class": PENDING,
-    "linkage:class_roles": PENDING,
-    "linkage:meeting_new": PENDING,
-}
+# Named URLs the matrix does not request, with the reason (none: the API's operations are
+# requested through ``OPERATIONS``, by method and path).
+SKIPPED: dict[str, str] = {}
 
 
 def _api(rule: str, ok=200, others=None, body=None, xfail=None, **cells) -> Entry:
@@ -729,6 +801,9 @@ def url_kwargs(w: World) -> dict[str, object]:
         "verification": w.transcript.code,
         "submission_id": w.submission.pk,
         "kind": "pdf",
+        "filing_id": w.filing.pk,
+        "notice_id": w.notice.pk,
+        "class_id": w.class_group.pk,
     }
 
 
@@ -750,6 +825,8 @@ def kwargs_for(w: World, name: str) -> dict[str, object]:
         values.update(year_id=w.year.pk, semester_id=w.semester.pk)
     elif app == "people":
         values.update(staff_id=w.staff_person.pk, grant_id=w.grant.pk)
+    elif app == "oversight":
+        values.update(kind="hearing", record_id=w.hearing.pk)
     elif app == "voice":
         values.update(demand_id=w.demand.pk, photo_id=w.photo.pk, report_id=w.abuse.pk)
     elif name in ("org:job_detail", "org:job_progress"):

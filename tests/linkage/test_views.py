@@ -161,3 +161,23 @@ def test_class_page_edit_and_meetings(client, world):
     assert r.status_code == 302 and JointMeeting.objects.count() == 1
     r = _post(client, world.col1, "meeting_new", "tst", k, data={"held_on": "2020-09-01"})
     assert r.status_code == 200 and JointMeeting.objects.count() == 1
+
+
+def test_the_federation_has_no_part_in_a_schools_notices(client, world):
+    """The federation reads every school's records, not its notices and classes: every linkage
+    page is 404 to it, also for the school it is looking at (which its viewer then carries)."""
+    federation = world.kit.user("federation", role=Role.FEDERATION)
+    client.force_login(federation)
+    assert client.get(reverse("org:school_home", args=["tst"])).status_code == 200
+    n, c, k = world.notice.pk, world.college1.pk, world.class1.pk
+    for name, args in (
+        ("notices", []),
+        ("notice_new", []),
+        ("notice", [n]),
+        ("college_file", [n, c]),
+        ("class", [k]),
+        ("class_roles", [k]),
+    ):
+        response = client.get(reverse(f"linkage:{name}", args=["tst", *args]))
+        assert response.status_code == 404, name
+    assert client.post(reverse("linkage:remind", args=["tst", n])).status_code == 404

@@ -5,7 +5,8 @@
 - A class reads and reports: its League branch secretary (the ``league_branch`` grant) and the
   students who hold a class role this term.
 - The school offices (League committee, Student Affairs, Party committee) see every notice; a
-  college's Party branch sees its college's copies. Anyone else gets 404.
+  college's Party branch sees its college's copies. Anyone else gets 404 — the federation too:
+  it reads every school's records, but notices and classes are the school's own business.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def sees_whole_school(viewer: Viewer, school: School) -> bool:
 
 def may_see_notice(viewer: Viewer, notice: Notice) -> bool:
     school = notice.school
-    if not viewer.can_see_school(school) or viewer.school is None:
+    if not viewer.belongs_to(school):
         return False
     if sees_whole_school(viewer, school):
         return True
@@ -159,7 +160,7 @@ def may_see_class(viewer: Viewer, group: ClassGroup) -> bool:
     """The class page: the school offices, the college's offices and union presidium, the
     class's League branch and role holders, and the class's own students."""
     school = group.school
-    if not viewer.can_see_school(school) or viewer.school is None:
+    if not viewer.belongs_to(school):
         return False
     if viewer.has_school_office(school) or group.college_id in college_reader_ids(viewer, school):
         return True

@@ -23,8 +23,9 @@ from tuanxue.org.views import login_required_page
 
 
 def _school(request, code: str):
+    """The school of the URL, for its own people only (``Viewer.belongs_to``)."""
     school = get_school_for_viewer(code, request.viewer)
-    if request.viewer.school is None or request.viewer.school.pk != school.pk:
+    if not request.viewer.belongs_to(school):
         raise Http404
     return school
 

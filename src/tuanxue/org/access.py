@@ -83,6 +83,23 @@ class Viewer:
     def sees_all_schools(self) -> bool:
         return self.is_superuser or self.is_federation
 
+    def belongs_to(self, school: School) -> bool:
+        """One of the school's people: a student or staff member of it, or the holder of one of
+        its roles. Not the same as ``self.school``, which for the federation is whichever school
+        it opened last: the federation reads every school but belongs to none."""
+        if self.is_superuser:
+            return True
+        if self.student is not None and self.student.school_id == school.pk:
+            return True
+        if self.staff is not None and self.staff.school_id == school.pk:
+            return True
+        return any(g.school_id == school.pk for g in self.grants)
+
+    @property
+    def belongs_to_own_school(self) -> bool:
+        """Whether the school the viewer is looking at is theirs (see ``belongs_to``)."""
+        return self.school is not None and self.belongs_to(self.school)
+
     def grants_for(self, *roles: str) -> list[RoleGrant]:
         return [g for g in self.grants if g.role in roles]
 
