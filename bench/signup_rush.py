@@ -489,7 +489,11 @@ def main() -> int:
             f"({time.perf_counter() - t0:.1f} s)"
         )
         server, base = start_server(db_url, args.workers, var_dir)
-        client = "wrk (bench/rush.lua, one process per connection)" if use_wrk else "Python threads (httpx)"
+        client = (
+            "wrk (bench/rush.lua, one process per connection)"
+            if use_wrk
+            else "Python threads (httpx)"
+        )
         print(f"server: gunicorn, {args.workers} sync workers at {base}")
         print(f"load:   {client}, {args.clients} connections")
 

@@ -16,12 +16,15 @@ from django.utils import timezone
 
 from tuanxue.activities.models import (
     ACTIVE_SIGNUP,
+    Activity,
     ProjectStatus,
     Signup,
     SignupStatus,
     VolunteerProject,
     VolunteerRole,
 )
+from tuanxue.core import hotload
+from tuanxue.core.models import School
 from tuanxue.org.models import Student
 
 # Only the statuses that hold (or may come to hold) a shift count against an overlap.
@@ -46,6 +49,31 @@ def _through(field) -> tuple[str, str, str]:
 
 
 @cache
+def _project_sql(vendor: str) -> str:
+    project, activity, school = _table(VolunteerProject), _table(Activity), _table(School)
+    return (
+        f"SELECT {hotload.columns(VolunteerProject, 'p')}, {hotload.columns(School, 's')}, "
+        f"{hotload.columns(Activity, 'a')} FROM {project} p "
+        f"JOIN {school} s ON s.id = p.school_id JOIN {activity} a ON a.id = p.activity_id "
+        f"WHERE p.id = %s"
+    )
+
+
+def project_with_school_and_activity(project_id: int) -> VolunteerProject | None:
+    """The project with its school and activity loaded, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(_project_sql(connection.vendor), [project_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    first, second = hotload.width(VolunteerProject), hotload.width(School)
+    project = hotload.build(VolunteerProject, row[:first])
+    hotload.attach(project, "school", hotload.build(School, row[first : first + second]))
+    hotload.attach(project, "activity", hotload.build(Activity, row[first + second :]))
+    return project
+
+
+@cache
 def _role_sql(vendor: str) -> str:
     role = _table(VolunteerRole)
     colleges, c_role, c_college = _through(VolunteerRole._meta.get_field("colleges"))
@@ -53,7 +81,7 @@ def _role_sql(vendor: str) -> str:
     sources, s_project, s_class = _through(VolunteerProject._meta.get_field("from_classes"))
     signup = _table(Signup)
     return (
-        f"SELECT r.*, "
+        f"SELECT {hotload.columns(VolunteerRole, 'r')}, "
         f"EXISTS (SELECT 1 FROM {colleges} c WHERE c.{c_role} = r.id) AS req_colleges, "
         f"EXISTS (SELECT 1 FROM {colleges} c WHERE c.{c_role} = r.id AND c.{c_college} = %s) "
         f"AS req_college_ok, "
@@ -80,14 +108,17 @@ def role_with_checks(project_id: int, role_id: int, student: Student) -> Volunte
         role_id,
         project_id,
     ]
-    rows = list(VolunteerRole.objects.raw(_role_sql(connection.vendor), params))
-    if not rows:
+    with connection.cursor() as cursor:
+        cursor.execute(_role_sql(connection.vendor), params)
+        row = cursor.fetchone()
+    if row is None:
         return None
-    role = rows[0]
+    width = hotload.width(VolunteerRole)
+    role = hotload.build(VolunteerRole, row[:width])
     # SQLite answers 0 and 1.
-    for name in ("req_colleges", "req_college_ok", "req_classes", "req_class_ok", "req_from"):
-        setattr(role, name, bool(getattr(role, name)))
-    role.req_from_ok, role.already = bool(role.req_from_ok), bool(role.already)
+    checks = [bool(value) for value in row[width:]]
+    role.req_colleges, role.req_college_ok, role.req_classes, role.req_class_ok = checks[:4]
+    role.req_from, role.req_from_ok, role.already = checks[4:]
     return role
 
 

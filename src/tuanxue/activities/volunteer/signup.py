@@ -206,7 +206,9 @@ def _signup_in_transaction(actor, project, role, student, status, exclusive: boo
         if first_come:
             # From here the role's row is held only by the winner: the conditional UPDATE,
             # the re-read of the project's status, the INSERTs and the commit.
-            won = hotsql.take_place(role.pk)
+            # A role that was full when read before the transaction is not tried: the shared
+            # read below finds a place freed since (and starts again to take it).
+            won = role.taken < role.slots and hotsql.take_place(role.pk)
             if not won:
                 # Full: a shared lock orders this sign-up against a withdrawal that frees a
                 # place (it takes the row exclusively): the withdrawal either comes before
