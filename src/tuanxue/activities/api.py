@@ -42,15 +42,22 @@ router = Router(tags=["volunteering"])
 # 404 and 422 are documented on every operation that can answer them.
 
 
+def _student_sees(project: VolunteerProject, student) -> bool:
+    """A student of the project's school sees it once its activity is published."""
+    return (
+        student is not None
+        and student.school_id == project.school_id
+        and project.activity.status == ActivityStatus.PUBLISHED
+    )
+
+
 def _visible_project(request, project_id: PathId) -> VolunteerProject:
-    """The project or 404. A student of the project's school sees a published project without
-    the full viewer being built, and with only the school and the activity loaded, by one
-    hand-written statement (the sign-up rush takes this path)."""
+    """The project or 404. A student who sees it (``_student_sees``) needs no viewer, and only
+    the school and the activity are loaded, by one hand-written statement."""
     project = hotsql.project_with_school_and_activity(project_id)
     if project is None:
         raise Http404
-    student = student_of(request.auth, project.school)
-    if student is not None and project.activity.status == ActivityStatus.PUBLISHED:
+    if _student_sees(project, student_of(request.auth)):
         return project
     project = VolunteerProject.objects.select_related(*PROJECT_RELATED).get(pk=project.pk)
     if not may_see_project(api_viewer(request), project):
@@ -129,8 +136,16 @@ def signup_create(request, project_id: PathId, payload: SignupIn):
     """201 with the place: ``confirmed``, ``waiting`` (with ``position``) or ``pending`` (lottery
     and review modes). The row is committed before the answer is sent. 409 with a ``code`` when
     refused: ``duplicate``, ``closed``, ``overlap``, ``not_eligible``, ``full``."""
-    project = _visible_project(request, project_id)
-    role = services.role_for_signup(project, payload.role, student_of(request.auth, project.school))
+    student = student_of(request.auth)
+    # The rush's path: one statement reads the project and the role with the student's checks.
+    context = hotsql.signup_context(project_id, payload.role, student) if student else None
+    if context is not None and _student_sees(context[0], student):
+        project, role = context
+    else:
+        project = _visible_project(request, project_id)
+        role = services.role_for_signup(
+            project, payload.role, student_of(request.auth, project.school)
+        )
     if role is None:
         raise DomainError(_("Choose a role of this project."), field="role")
     row, position = services.signup(actor=request.auth, project=project, role=role)

@@ -66,60 +66,100 @@ def project_with_school_and_activity(project_id: int) -> VolunteerProject | None
         row = cursor.fetchone()
     if row is None:
         return None
-    first, second = hotload.width(VolunteerProject), hotload.width(School)
-    project = hotload.build(VolunteerProject, row[:first])
-    hotload.attach(project, "school", hotload.build(School, row[first : first + second]))
-    hotload.attach(project, "activity", hotload.build(Activity, row[first + second :]))
-    return project
+    return _project_from(row)[0]
 
 
-@cache
-def _role_sql(vendor: str) -> str:
-    role = _table(VolunteerRole)
+def _checks_sql() -> str:
+    """The student's requirement checks on role ``r`` and whether they have a sign-up in its
+    project (``already``). Parameters: college, class, class, student."""
     colleges, c_role, c_college = _through(VolunteerRole._meta.get_field("colleges"))
     classes, k_role, k_class = _through(VolunteerRole._meta.get_field("classes"))
     sources, s_project, s_class = _through(VolunteerProject._meta.get_field("from_classes"))
     signup = _table(Signup)
     return (
-        f"SELECT {hotload.columns(VolunteerRole, 'r')}, "
-        f"EXISTS (SELECT 1 FROM {colleges} c WHERE c.{c_role} = r.id) AS req_colleges, "
-        f"EXISTS (SELECT 1 FROM {colleges} c WHERE c.{c_role} = r.id AND c.{c_college} = %s) "
-        f"AS req_college_ok, "
-        f"EXISTS (SELECT 1 FROM {classes} k WHERE k.{k_role} = r.id) AS req_classes, "
-        f"EXISTS (SELECT 1 FROM {classes} k WHERE k.{k_role} = r.id AND k.{k_class} = %s) "
-        f"AS req_class_ok, "
-        f"EXISTS (SELECT 1 FROM {sources} f WHERE f.{s_project} = r.project_id) AS req_from, "
+        f"EXISTS (SELECT 1 FROM {colleges} c WHERE c.{c_role} = r.id), "
+        f"EXISTS (SELECT 1 FROM {colleges} c WHERE c.{c_role} = r.id AND c.{c_college} = %s), "
+        f"EXISTS (SELECT 1 FROM {classes} k WHERE k.{k_role} = r.id), "
+        f"EXISTS (SELECT 1 FROM {classes} k WHERE k.{k_role} = r.id AND k.{k_class} = %s), "
+        f"EXISTS (SELECT 1 FROM {sources} f WHERE f.{s_project} = r.project_id), "
         f"EXISTS (SELECT 1 FROM {sources} f WHERE f.{s_project} = r.project_id "
-        f"AND f.{s_class} = %s) AS req_from_ok, "
+        f"AND f.{s_class} = %s), "
         f"EXISTS (SELECT 1 FROM {signup} s WHERE s.student_id = %s "
-        f"AND s.project_id = r.project_id) AS already "
-        f"FROM {role} r WHERE r.id = %s AND r.project_id = %s"
+        f"AND s.project_id = r.project_id)"
+    )
+
+
+def _check_params(student: Student) -> list:
+    return [student.college_id, student.class_group_id, student.class_group_id, student.pk]
+
+
+def _role_from(values, student: Student) -> VolunteerRole | None:
+    """The role from its columns followed by the checks of ``_checks_sql``."""
+    width = hotload.width(VolunteerRole)
+    role = hotload.build(VolunteerRole, values[:width])
+    if role is None:
+        return None
+    # SQLite answers 0 and 1.
+    checks = [bool(value) for value in values[width:]]
+    role.req_colleges, role.req_college_ok, role.req_classes, role.req_class_ok = checks[:4]
+    role.req_from, role.req_from_ok, role.already = checks[4:]
+    role.checked_for = student.pk
+    return role
+
+
+@cache
+def _role_sql(vendor: str) -> str:
+    return (
+        f"SELECT {hotload.columns(VolunteerRole, 'r')}, {_checks_sql()} "
+        f"FROM {_table(VolunteerRole)} r WHERE r.id = %s AND r.project_id = %s"
     )
 
 
 def role_with_checks(project_id: int, role_id: int, student: Student) -> VolunteerRole | None:
     """The role with the student's requirement checks (``req_*``) and whether the student has
     a sign-up in the project already (``already``), in one statement."""
-    params = [
-        student.college_id,
-        student.class_group_id,
-        student.class_group_id,
-        student.pk,
-        role_id,
-        project_id,
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(_role_sql(connection.vendor), params)
+        cursor.execute(_role_sql(connection.vendor), [*_check_params(student), role_id, project_id])
+        row = cursor.fetchone()
+    return None if row is None else _role_from(row, student)
+
+
+@cache
+def _context_sql(vendor: str) -> str:
+    project, activity, school = _table(VolunteerProject), _table(Activity), _table(School)
+    return (
+        f"SELECT {hotload.columns(VolunteerProject, 'p')}, {hotload.columns(School, 's')}, "
+        f"{hotload.columns(Activity, 'a')}, {hotload.columns(VolunteerRole, 'r')}, "
+        f"{_checks_sql()} FROM {project} p "
+        f"JOIN {school} s ON s.id = p.school_id JOIN {activity} a ON a.id = p.activity_id "
+        f"LEFT JOIN {_table(VolunteerRole)} r ON r.id = %s AND r.project_id = p.id "
+        f"WHERE p.id = %s"
+    )
+
+
+def signup_context(project_id: int, role_id: int, student: Student):
+    """What a student's sign-up reads before it writes, in one statement: the project with its
+    school and activity, and the role with the student's checks (None when the project has no
+    such role). None when there is no such project."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _context_sql(connection.vendor), [*_check_params(student), role_id, project_id]
+        )
         row = cursor.fetchone()
     if row is None:
         return None
-    width = hotload.width(VolunteerRole)
-    role = hotload.build(VolunteerRole, row[:width])
-    # SQLite answers 0 and 1.
-    checks = [bool(value) for value in row[width:]]
-    role.req_colleges, role.req_college_ok, role.req_classes, role.req_class_ok = checks[:4]
-    role.req_from, role.req_from_ok, role.already = checks[4:]
-    return role
+    project, rest = _project_from(row)
+    return project, _role_from(rest, student)
+
+
+def _project_from(row):
+    """The project with its school and activity attached, and the row's remaining values."""
+    first, second = hotload.width(VolunteerProject), hotload.width(School)
+    third = first + second + hotload.width(Activity)
+    project = hotload.build(VolunteerProject, row[:first])
+    hotload.attach(project, "school", hotload.build(School, row[first : first + second]))
+    hotload.attach(project, "activity", hotload.build(Activity, row[first + second : third]))
+    return project, row[third:]
 
 
 @cache
@@ -201,7 +241,8 @@ def _insert_sql(vendor: str, waiting: bool) -> str:
             f"INSERT INTO {table} (id, queue_no, {columns}) "
             f"SELECT v.n, v.n, %s, %s, %s, %s, %s, %s, %s FROM "
             f"(SELECT nextval(pg_get_serial_sequence('{Signup._meta.db_table}', 'id')) AS n) v "
-            f"RETURNING id"
+            f"RETURNING id, (SELECT COUNT(*) FROM {table} w WHERE w.role_id = {table}.role_id "
+            f"AND w.status = {table}.status AND w.queue_no < {table}.queue_no)"
         )
     return f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id"
 
@@ -215,7 +256,7 @@ def insert_signup(project, role, student, status: str) -> Signup:
     params = [project.school_id, project.pk, role.pk, student.pk, status, at, at]
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(connection.vendor, waiting), params)
-        (pk,) = cursor.fetchone()
+        pk, *ahead = cursor.fetchone()
         queue_no = None
         if waiting:
             queue_no = pk
@@ -234,6 +275,8 @@ def insert_signup(project, role, student, status: str) -> Signup:
     )
     row._state.adding = False
     row._state.db = connection.alias
+    if ahead:
+        row.waiting_ahead = ahead[0]  # counted by the INSERT itself
     return row
 
 

@@ -72,10 +72,7 @@ def role_for_signup(
     whether they have signed up in the project already come in the same statement (so a
     sign-up in a rush spends no query on them)."""
     if student is not None:
-        role = hotsql.role_with_checks(project.pk, role_id, student)
-        if role is not None:
-            role.checked_for = student.pk
-        return role
+        return hotsql.role_with_checks(project.pk, role_id, student)
     return VolunteerRole.objects.filter(project_id=project.pk, pk=role_id).first()
 
 
@@ -139,7 +136,10 @@ def waiting_position(signup: Signup) -> int | None:
     """1 for the first on the role's waiting list; None when not waiting."""
     if signup.status != SignupStatus.WAITING or signup.queue_no is None:
         return None
-    return hotsql.waiting_ahead(signup.role_id, signup.queue_no) + 1
+    ahead = getattr(signup, "waiting_ahead", None)  # counted when it was inserted
+    if ahead is None:
+        ahead = hotsql.waiting_ahead(signup.role_id, signup.queue_no)
+    return ahead + 1
 
 
 def signup(*, actor, project: VolunteerProject, role: VolunteerRole) -> tuple[Signup, int | None]:
