@@ -60,6 +60,30 @@ class RecordBook:
             for r in AcademicRecord.objects.filter(student_id__in=list(student_ids))
         }
 
+    @classmethod
+    def many(cls, wanted: dict[int, set[int]], semesters=None) -> dict[int, RecordBook]:
+        """A book for each school id of ``wanted`` with the records of its students, in three
+        queries for all the schools (two when each school's ``semesters``, by start, are
+        given)."""
+        books = {}
+        for school_id in wanted:
+            book = cls.__new__(cls)
+            book.semesters, book.years, book.records = [], [], {}
+            books[school_id] = book
+        if semesters is None:
+            semesters = {}
+            for s in Semester.objects.filter(school_id__in=list(wanted)).order_by("start"):
+                semesters.setdefault(s.school_id, []).append(s)
+        for school_id, book in books.items():
+            book.semesters = list(semesters.get(school_id, []))
+        for y in AcademicYear.objects.filter(school_id__in=list(wanted)).order_by("start"):
+            books[y.school_id].years.append(y)
+        students = [pk for ids in wanted.values() for pk in ids]
+        for r in AcademicRecord.objects.filter(student_id__in=students):
+            if r.school_id in books:
+                books[r.school_id].records[(r.student_id, r.semester_id)] = r
+        return books
+
     def period(
         self, student: Student, day: dt.date, rules: CharterRules
     ) -> tuple[list[Semester], list[str]]:
