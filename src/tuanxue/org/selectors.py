@@ -15,6 +15,7 @@ from tuanxue.org.models import (
     Department,
     Membership,
     RotationSlot,
+    Student,
     Title,
     Union,
 )
@@ -105,7 +106,7 @@ def union_structure(union: Union, day: dt.date | None = None) -> UnionStructure:
 
 
 def union_structures(unions: list[Union], day: dt.date | None = None) -> list[UnionStructure]:
-    """``union_structure`` of each union, in the same four queries however many unions."""
+    """``union_structure`` of each union, in the same five queries however many unions."""
     day = day or today()
     if not unions:
         return []
@@ -115,7 +116,15 @@ def union_structures(unions: list[Union], day: dt.date | None = None) -> list[Un
         views_of[b.union_id][b.pk] = BodyView(body=b)
     titled_chair: dict[int, Membership] = {}
     by_id = {u.pk: u for u in unions}
-    for m in memberships_in(ids, day):
+    posts = list(memberships_in(ids, day))
+    # The students by their keys, apart: joined to the posts of a whole province, PostgreSQL
+    # would scan every student instead of looking up the few thousand holding a post.
+    students = Student.objects.filter(pk__in={m.student_id for m in posts})
+    holders = {s.pk: s for s in students.select_related("college").order_by()}
+    for m in posts:
+        m.student = holders[m.student_id]
+    posts.sort(key=lambda m: (m.body.order, m.body.name, m.title, m.student.student_no))
+    for m in posts:
         m.union = by_id[m.union_id]  # the union at hand, not one query per member
         view = views_of[m.union_id][m.body_id]
         view.members.append(m)
@@ -171,16 +180,16 @@ def union_structures(unions: list[Union], day: dt.date | None = None) -> list[Un
 
 
 def memberships_in(union_ids: list[int], day: dt.date) -> QuerySet[Membership]:
-    """``memberships_on`` for several unions at once."""
+    """``memberships_on`` for several unions at once, without the students (nor an order)."""
     earlier_college_post = Membership.objects.filter(
         student=OuterRef("student"), union__college__isnull=False, start__lt=OuterRef("start")
     )
     return (
         Membership.objects.filter(union_id__in=union_ids)
         .filter(active_on(day))
-        .select_related("student", "student__college", "body")
+        .select_related("body")
         .annotate(from_college_union=Exists(earlier_college_post))
-        .order_by("body__order", "body__name", "title", "student__student_no")
+        .order_by()
     )
 
 
