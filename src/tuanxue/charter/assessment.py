@@ -119,6 +119,7 @@ class Context:
     # The rule rows of each structure, computed once for the several items that read them.
     rows_cache: dict = field(default_factory=dict)
     loads: Loads | None = None
+    student_url_parts: tuple[str, str] | None = None
 
     def load(self, loader, default=None):
         """``loader``'s records of this school, loaded for every school assessed with it."""
@@ -145,7 +146,13 @@ class Context:
         return reverse("org:union", args=[self.school.code, union.pk])
 
     def student_url(self, student_id: int) -> str:
-        return reverse("org:student", args=[self.school.code, student_id])
+        # A check may list every staff member: the school's part of the address is resolved
+        # once, the student's number filled in (the same address ``reverse`` gives).
+        if self.student_url_parts is None:
+            head, _sep, tail = reverse("org:student", args=[self.school.code, 0]).rpartition("/0/")
+            self.student_url_parts = (head + "/", "/" + tail)
+        head, tail = self.student_url_parts
+        return f"{head}{int(student_id)}{tail}"
 
 
 @dataclass
