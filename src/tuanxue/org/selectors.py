@@ -12,6 +12,7 @@ from tuanxue.core.models import School
 from tuanxue.org.models import (
     HEAD_TITLES,
     BodyKind,
+    College,
     Department,
     Membership,
     RotationSlot,
@@ -106,7 +107,7 @@ def union_structure(union: Union, day: dt.date | None = None) -> UnionStructure:
 
 
 def union_structures(unions: list[Union], day: dt.date | None = None) -> list[UnionStructure]:
-    """``union_structure`` of each union, in the same five queries however many unions."""
+    """``union_structure`` of each union, in the same six queries however many unions."""
     day = day or today()
     if not unions:
         return []
@@ -118,11 +119,19 @@ def union_structures(unions: list[Union], day: dt.date | None = None) -> list[Un
     by_id = {u.pk: u for u in unions}
     posts = list(memberships_in(ids, day))
     # The students by their keys, apart: joined to the posts of a whole province, PostgreSQL
-    # would scan every student instead of looking up the few thousand holding a post.
-    students = Student.objects.filter(pk__in={m.student_id for m in posts})
-    holders = {s.pk: s for s in students.select_related("college").order_by()}
+    # would scan every student instead of looking up the few thousand holding a post. Each
+    # body and college is one object shared by its members, not one per member.
+    students = Student.objects.filter(pk__in={m.student_id for m in posts}).order_by()
+    colleges = {
+        c.pk: c for c in College.objects.filter(school_id__in={u.school_id for u in unions})
+    }
+    holders = {}
+    for student in students:
+        student.college = colleges[student.college_id]
+        holders[student.pk] = student
     for m in posts:
         m.student = holders[m.student_id]
+        m.body = views_of[m.union_id][m.body_id].body
     posts.sort(key=lambda m: (m.body.order, m.body.name, m.title, m.student.student_no))
     for m in posts:
         m.union = by_id[m.union_id]  # the union at hand, not one query per member
@@ -180,14 +189,14 @@ def union_structures(unions: list[Union], day: dt.date | None = None) -> list[Un
 
 
 def memberships_in(union_ids: list[int], day: dt.date) -> QuerySet[Membership]:
-    """``memberships_on`` for several unions at once, without the students (nor an order)."""
+    """``memberships_on`` for several unions at once, without their students and bodies (nor
+    an order)."""
     earlier_college_post = Membership.objects.filter(
         student=OuterRef("student"), union__college__isnull=False, start__lt=OuterRef("start")
     )
     return (
         Membership.objects.filter(union_id__in=union_ids)
         .filter(active_on(day))
-        .select_related("body")
         .annotate(from_college_union=Exists(earlier_college_post))
         .order_by()
     )
