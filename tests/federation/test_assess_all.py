@@ -95,3 +95,26 @@ def test_one_school_is_assessed_in_the_same_queries_whatever_its_size(school):
         after = assess(kit.school, day)
     assert len(after.context.college_unions) == len(before.context.college_unions) + 3
     assert len(large) == len(small)
+
+
+@pytest.mark.django_db
+def test_the_query_count_grows_neither_with_the_schools_nor_with_the_students(
+    django_assert_max_num_queries,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(2):
+        staff_school(SchoolKit(code=f"q{n}", name=f"查询{n}学院"), students=2)
+    with CaptureQueriesContext(connection) as two_schools:
+        _code, out = run("--date", "2021-03-01", "--json")
+    assert len(json.loads(out)["schools"]) == 2
+    for n in range(2, 8):
+        staff_school(SchoolKit(code=f"q{n}", name=f"查询{n}学院"), students=30)
+    # Every kind of record is read once for all the schools: the same queries for eight
+    # schools of 30 students as for two of 2.
+    with django_assert_max_num_queries(len(two_schools)):
+        _code, out = run("--date", "2021-03-01", "--json")
+    result = json.loads(out)
+    assert len(result["schools"]) == 8
+    assert all(s["figures"]["staff_total"] == 2 for s in result["schools"])

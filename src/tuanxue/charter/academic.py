@@ -18,10 +18,12 @@ Definitions (documented in docs/charter.md and tested at the boundaries):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tuanxue.charter.rules import LAST_SEMESTER, LAST_YEAR, CharterRules
 from tuanxue.core.models import AcademicYear, Semester
@@ -31,9 +33,15 @@ from tuanxue.org.models import AcademicRecord, Student
 @dataclass
 class Verdict:
     eligible: bool | None
-    reasons: list[str] = field(default_factory=list)
+    # The reasons, each a text or a function writing it: a province's assessment judges tens
+    # of thousands of staff and names only those who fail, so most sentences are never written.
+    notes: list = field(default_factory=list)
     record_ids: list[int] = field(default_factory=list)
     semesters: list[str] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [note() if callable(note) else note for note in self.notes]
 
     def to_json(self) -> dict:
         return {
@@ -60,6 +68,31 @@ class RecordBook:
             for r in AcademicRecord.objects.filter(student_id__in=list(student_ids))
         }
 
+    @classmethod
+    def many(cls, wanted: dict[int, set[int]], semesters=None) -> dict[int, RecordBook]:
+        """A book for each school id of ``wanted`` with the records of its students, in three
+        queries for all the schools (two when each school's ``semesters``, by start, are
+        given)."""
+        books = {}
+        for school_id in wanted:
+            book = cls.__new__(cls)
+            book.semesters, book.years, book.records = [], [], {}
+            books[school_id] = book
+        if semesters is None:
+            semesters = {}
+            for s in Semester.objects.filter(school_id__in=list(wanted)).order_by("start"):
+                semesters.setdefault(s.school_id, []).append(s)
+        for school_id, book in books.items():
+            book.semesters = list(semesters.get(school_id, []))
+        for y in AcademicYear.objects.filter(school_id__in=list(wanted)).order_by("start"):
+            books[y.school_id].years.append(y)
+        students = [pk for ids in wanted.values() for pk in ids]
+        # Unordered: the model's ordering joins the students and semesters for nothing.
+        for r in AcademicRecord.objects.filter(student_id__in=students).order_by():
+            if r.school_id in books:
+                books[r.school_id].records[(r.student_id, r.semester_id)] = r
+        return books
+
     def period(
         self, student: Student, day: dt.date, rules: CharterRules
     ) -> tuple[list[Semester], list[str]]:
@@ -80,13 +113,32 @@ class RecordBook:
         return [s for s in ended if s.start >= entry], []
 
 
+@functools.lru_cache(maxsize=4096)
 def places_within(share, size: int) -> int:
     """How many places of a major of ``size`` count as "within the top share"."""
     return max(1, math.floor(share * size))
 
 
+STUDY_RANK = gettext_lazy("study rank")
+ASSESSMENT_RANK = gettext_lazy("comprehensive assessment rank")
+NO_FAILED_COURSE = gettext_lazy("no failed course")
+
+
+def rank_within(rank: int, size: int, rules: CharterRules) -> bool:
+    return rank <= places_within(rules.top_share, size)
+
+
+def rank_text(label: str, rank: int, size: int, rules: CharterRules) -> str:
+    return rank_sentence(label, rank, size, rules)[1]
+
+
+def _later(prefix: str, write, *args):
+    """A reason written only when read."""
+    return lambda: prefix + write(*args)
+
+
 def rank_sentence(label: str, rank: int, size: int, rules: CharterRules) -> tuple[bool, str]:
-    ok = rank <= places_within(rules.top_share, size)
+    ok = rank_within(rank, size, rules)
     values = {
         "label": label,
         "rank": rank,
@@ -131,7 +183,7 @@ def academic_verdict(
     missing = sorted(absent + [s.code for s in semesters if s.pk not in records])
     if missing:
         verdict.eligible = None
-        verdict.reasons.append(
+        verdict.notes.append(
             _("Cannot decide: no academic record for %(semesters)s")
             % {"semesters": "、".join(missing)}
         )
@@ -140,31 +192,22 @@ def academic_verdict(
         record = records[semester.pk]
         verdict.record_ids.append(record.pk)
         prefix = f"{semester.code}：" if len(semesters) > 1 else ""
-        checks = []
+        ranks = []
         if not student.postgraduate:
-            checks.append(
-                rank_sentence(_("study rank"), record.study_rank, record.major_size, rules)
-            )
+            ranks.append((STUDY_RANK, record.study_rank))
         if rules.academic_counts_assessment and not student.postgraduate:
-            checks.append(
-                rank_sentence(
-                    _("comprehensive assessment rank"),
-                    record.assessment_rank,
-                    record.major_size,
-                    rules,
-                )
-            )
-        for ok, text in checks:
-            verdict.reasons.append(prefix + text)
-            if not ok:
+            ranks.append((ASSESSMENT_RANK, record.assessment_rank))
+        for label, rank in ranks:
+            verdict.notes.append(_later(prefix, rank_text, label, rank, record.major_size, rules))
+            if not rank_within(rank, record.major_size, rules):
                 verdict.eligible = False
         if record.failed_courses:
             verdict.eligible = False
-            verdict.reasons.append(
+            verdict.notes.append(
                 prefix + _("%(n)s failed course(s)") % {"n": record.failed_courses}
             )
         else:
-            verdict.reasons.append(prefix + _("no failed course"))
+            verdict.notes.append(_later(prefix, str, NO_FAILED_COURSE))
     return verdict
 
 

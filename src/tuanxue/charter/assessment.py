@@ -8,11 +8,14 @@ system (a Party committee meeting) pass on documents the League committee record
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -30,10 +33,10 @@ from tuanxue.charter.models import (
     Guidance,
 )
 from tuanxue.charter.rules import CharterRules
-from tuanxue.charter.services import charter_in_force
-from tuanxue.core.models import School
+from tuanxue.charter.services import charters_in_force
+from tuanxue.core.models import School, Semester
 from tuanxue.org import selectors
-from tuanxue.org.models import College, Union
+from tuanxue.org.models import College, Student, Union
 
 PASS, FAIL, NOT_EVIDENCED = "pass", "fail", "not_evidenced"
 
@@ -69,6 +72,42 @@ class ItemResult:
         }
 
 
+class Loads:
+    """What the assessments of several schools on one day read, each kind of record loaded
+    once for all of them (one query per kind, whatever the number of schools): the province-wide
+    assessment goes through this, and one school's assessment is the same with one school.
+
+    A loader is a function of the ``Loads`` (its ``schools``, ``day`` and, once built, the
+    ``contexts``) returning a dict by school id, or anything every school shares."""
+
+    def __init__(self, schools: list[School], day: dt.date):
+        self.schools = schools
+        self.day = day
+        self.contexts: list[Context] = []
+        self._loaded: dict = {}
+
+    def all(self, loader):
+        if loader not in self._loaded:
+            self._loaded[loader] = loader(self)
+        return self._loaded[loader]
+
+    def of(self, loader, school: School, default=None):
+        return self.all(loader).get(school.pk, default)
+
+
+def by_school(rows, key=lambda row: row.school_id) -> dict[int, list]:
+    """Rows grouped by their school id, each group in the rows' order."""
+    out: dict[int, list] = {}
+    for row in rows:
+        out.setdefault(key(row), []).append(row)
+    return out
+
+
+def semesters_by_school(loads: Loads) -> dict[int, list[Semester]]:
+    """Each school's calendar, by start."""
+    return by_school(Semester.objects.filter(school__in=loads.schools).order_by("start", "pk"))
+
+
 @dataclass
 class Context:
     school: School
@@ -82,6 +121,19 @@ class Context:
 
     # The rule rows of each structure, computed once for the several items that read them.
     rows_cache: dict = field(default_factory=dict)
+    loads: Loads | None = None
+    student_url_parts: tuple[str, str] | None = None
+
+    def load(self, loader, default=None):
+        """``loader``'s records of this school, loaded for every school assessed with it."""
+        if self.loads is None:
+            self.loads = Loads([self.school], self.day)
+            self.loads.contexts = [self]
+        return self.loads.of(loader, self.school, default)
+
+    @property
+    def semesters(self) -> list[Semester]:
+        return self.load(semesters_by_school, [])
 
     @property
     def structures(self) -> list[selectors.UnionStructure]:
@@ -97,7 +149,13 @@ class Context:
         return reverse("org:union", args=[self.school.code, union.pk])
 
     def student_url(self, student_id: int) -> str:
-        return reverse("org:student", args=[self.school.code, student_id])
+        # A check may list every staff member: the school's part of the address is resolved
+        # once, the student's number filled in (the same address ``reverse`` gives).
+        if self.student_url_parts is None:
+            head, _sep, tail = reverse("org:student", args=[self.school.code, 0]).rpartition("/0/")
+            self.student_url_parts = (head + "/", "/" + tail)
+        head, tail = self.student_url_parts
+        return f"{head}{int(student_id)}{tail}"
 
 
 @dataclass
@@ -241,11 +299,20 @@ def check_political(ctx: Context) -> ItemResult:
     )
 
 
+def record_books(loads: Loads) -> dict[int, RecordBook]:
+    """The academic records of every school's staff (of the context's structures)."""
+    wanted = {
+        ctx.school.pk: {m.student_id for s in ctx.structures for m in s.members}
+        for ctx in loads.contexts
+    }
+    return RecordBook.many(wanted, loads.all(semesters_by_school))
+
+
 def check_academic(ctx: Context) -> ItemResult:
     members = [m for s in ctx.structures for m in s.members]
     if not members:
         return ItemResult("", "", True, NOT_EVIDENCED, 0, 0, [], _("no staff recorded"))
-    book = RecordBook(ctx.school.pk, {m.student_id for m in members})
+    book = ctx.load(record_books)
     failed, undecided = [], []
     for m in members:
         verdict = academic_verdict(m.student, m.start, ctx.rules, book)
@@ -338,21 +405,44 @@ def check_congress_on_schedule(ctx: Context) -> ItemResult:
     )
 
 
-def delegate_quota(school: School, ratio) -> tuple[int, list[dict]]:
-    colleges = (
-        College.objects.filter(school=school)
-        .annotate(n=Count("students"))
-        .order_by("order", "name")
+def college_sizes(schools) -> dict[int, list[tuple[str, int]]]:
+    """Each school's colleges (in order) with their number of students, in two queries: the
+    students are counted by the database, grouped by college, never read."""
+    counts = dict(
+        Student.objects.filter(school__in=schools)
+        .order_by()
+        .values("college_id")
+        .annotate(n=Count("pk"))
+        .values_list("college_id", "n")
     )
-    rows = [{"college": c.name, "students": c.n, "quota": math.ceil(c.n * ratio)} for c in colleges]
+    out: dict[int, list[tuple[str, int]]] = {s.pk: [] for s in schools}
+    for c in College.objects.filter(school__in=schools).order_by("order", "name"):
+        out[c.school_id].append((c.name, counts.get(c.pk, 0)))
+    return out
+
+
+def _college_sizes(loads: Loads) -> dict[int, list[tuple[str, int]]]:
+    return college_sizes(loads.schools)
+
+
+def delegate_quota(school: School, ratio, sizes=None) -> tuple[int, list[dict]]:
+    """The congress's delegate quota: each college's students times the charter's ratio,
+    rounded up. ``sizes`` are the school's colleges with their students (else read)."""
+    if sizes is None:
+        sizes = college_sizes([school])[school.pk]
+    rows = [{"college": name, "students": n, "quota": math.ceil(n * ratio)} for name, n in sizes]
     return sum(r["quota"] for r in rows), rows
+
+
+def context_quota(ctx: Context) -> tuple[int, list[dict]]:
+    return delegate_quota(ctx.school, ctx.rules.ratio, ctx.load(_college_sizes, []))
 
 
 def check_delegate_coverage(ctx: Context) -> ItemResult:
     congress = ctx.congress
     if congress is None:
         return _attested(ctx, "10", False)
-    quota, _rows = delegate_quota(ctx.school, ctx.rules.ratio)
+    quota, _rows = context_quota(ctx)
     if congress.delegates < quota:
         return ItemResult(
             "",
@@ -369,12 +459,19 @@ def check_delegate_coverage(ctx: Context) -> ItemResult:
     return result
 
 
+def guidances(loads: Loads) -> dict[int, Guidance]:
+    """The guidance record of each school union."""
+    school_of = {ctx.school_union.union.pk: ctx.school.pk for ctx in loads.contexts}
+    out: dict[int, Guidance] = {}
+    for g in Guidance.objects.filter(union_id__in=list(school_of)).select_related(
+        "advisor", "secretary_general"
+    ):
+        out[school_of[g.union_id]] = g
+    return out
+
+
 def check_league_guidance(ctx: Context) -> ItemResult:
-    guidance = (
-        Guidance.objects.filter(union=ctx.school_union.union)
-        .select_related("advisor", "secretary_general")
-        .first()
-    )
+    guidance = ctx.load(guidances)
     if guidance is None:
         return ItemResult("", "", True, NOT_EVIDENCED, None, None, [], _("not recorded"))
     names = {
@@ -426,8 +523,9 @@ def register_figures(hook) -> None:
         _figure_hooks.append(hook)
 
 
-# Apps that read records per union load them for every union of the context at once here
-# (one query per school instead of one per union); each hook takes the context.
+# Apps that read records per union load them for every union of the contexts at once here
+# (one query for all the schools assessed instead of one per union); each hook takes the list
+# of contexts.
 _context_hooks: list = []
 
 
@@ -446,29 +544,69 @@ def default_day(school: School) -> dt.date:
 
 
 def build_context(school: School, day: dt.date) -> Context:
-    charter = charter_in_force(school, day)
-    rules = charter.parsed if charter else CharterRules()
-    # Every union of the school in one query and their structures in four more (not four per
-    # union): the province-wide assessment (``assess --all``) runs this for every school.
-    college_unions = (
-        Union.objects.filter(school=school, college__isnull=False)
-        .select_related("college", "school")
-        .order_by("college__order", "college__name")
+    return build_contexts([school], day)[0]
+
+
+def build_contexts(schools, day: dt.date) -> list[Context]:
+    """The context of each school on ``day``, in a fixed number of queries whatever the number
+    of schools (``assess --all`` builds every school's at once)."""
+    schools = list(schools)
+    loads = Loads(schools, day)
+    charters = charters_in_force(schools, day)
+    # Every union of every school in one query and their structures in four more.
+    unions: dict[int, list[Union]] = {s.pk: [] for s in schools}
+    school_of = {s.pk: s for s in schools}
+    for union in (
+        Union.objects.filter(school__in=schools)
+        .select_related("college")
+        .order_by("college__order", "college__name", "pk")
+    ):
+        union.school = school_of[union.school_id]
+        unions[union.school_id].append(union)
+    every = []
+    for school in schools:
+        own = [u for u in unions[school.pk] if u.college_id is None]
+        if not own:
+            raise Union.DoesNotExist(f"no school union for {school.code}")
+        every.append(own[0])
+        every.extend(u for u in unions[school.pk] if u.college_id is not None)
+    structures = {s.union.pk: s for s in selectors.union_structures(every, day)}
+    contexts = []
+    congresses: dict[int, CongressRecord] = {}
+    school_unions = [u.pk for u in every if u.college_id is None]
+    for congress in CongressRecord.objects.filter(
+        union_id__in=school_unions, held_on__lte=day
+    ).order_by("-held_on", "-pk"):
+        congresses.setdefault(congress.union_id, congress)
+    attestations = by_school(
+        Attestation.objects.filter(school__in=schools, dated__lte=day).order_by("dated", "pk")
     )
-    unions = [selectors.school_union(school), *college_unions]
-    school_union, *college_unions = selectors.union_structures(unions, day)
-    congress = (
-        CongressRecord.objects.filter(school=school, union=school_union.union, held_on__lte=day)
-        .order_by("-held_on")
-        .first()
-    )
-    attestations: dict[str, list[Attestation]] = {}
-    for a in Attestation.objects.filter(school=school, dated__lte=day).order_by("dated"):
-        attestations.setdefault(a.item_code, []).append(a)
-    ctx = Context(school, day, charter, rules, school_union, college_unions, congress, attestations)
+    for school in schools:
+        charter = charters.get(school.pk)
+        school_union, *college_unions = [
+            structures[u.pk]
+            for u in sorted(unions[school.pk], key=lambda u: u.college_id is not None)
+        ]
+        documents: dict[str, list[Attestation]] = {}
+        for a in attestations.get(school.pk, []):
+            documents.setdefault(a.item_code, []).append(a)
+        contexts.append(
+            Context(
+                school,
+                day,
+                charter,
+                charter.parsed if charter else CharterRules(),
+                school_union,
+                college_unions,
+                congresses.get(school_union.union.pk),
+                documents,
+                loads=loads,
+            )
+        )
+    loads.contexts = contexts
     for hook in _context_hooks:
-        hook(ctx)
-    return ctx
+        hook(contexts)
+    return contexts
 
 
 def checklist_on(day: dt.date) -> ChecklistVersion | None:
@@ -479,17 +617,64 @@ def checklist_on(day: dt.date) -> ChecklistVersion | None:
 
 
 def assess(school: School, day: dt.date | None = None) -> Report:
-    day = day or default_day(school)
-    ctx = build_context(school, day)
-    checklist = checklist_on(day)
-    items: list[ItemResult] = []
-    for item in ChecklistItem.objects.filter(version=checklist).order_by("order"):
+    return assess_schools([school], day or default_day(school))[0]
+
+
+def assess_schools(schools, day: dt.date) -> list[Report]:
+    """Each school's report on ``day``: the records every check reads are loaded once for all
+    the schools, so the number of queries does not grow with the schools (nor the students)."""
+    with collector_paused(), planner_without_jit():
+        contexts = build_contexts(schools, day)
+        checklist = checklist_on(day)
+        items = list(ChecklistItem.objects.filter(version=checklist).order_by("order"))
+        return [_report(ctx, checklist, items) for ctx in contexts]
+
+
+@contextlib.contextmanager
+def planner_without_jit():
+    """PostgreSQL's JIT compilation switched off for the block (and restored after). Reading
+    every school's staff at once is costed high enough for PostgreSQL to compile it, which
+    takes longer (seconds) than running it."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', false)")
+        (before, _off) = cursor.fetchone()
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('jit', %s, false)", [before])
+        except DatabaseError:
+            pass  # a failed transaction: its rollback undoes the setting anyway
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector paused for the block. Reading a province's records
+    creates hundreds of thousands of objects, and each pass of the collector walks every live
+    one: left running it takes half the time of ``assess --all``. What the block leaves in
+    cycles is collected after it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _report(ctx: Context, checklist: ChecklistVersion | None, items: list) -> Report:
+    results: list[ItemResult] = []
+    for item in items:
         result = CHECKS[item.check_key](ctx)
         result.code, result.title, result.core = item.code, item.title, item.core
         if ctx.charter is None and result.status == PASS and item.check_key in _CHARTER_CHECKS:
             result.status = NOT_EVIDENCED
             result.detail = _("no charter in force on this day")
-        items.append(result)
+        results.append(result)
     s = ctx.school_union
     figures = {
         "staff_total": s.staff_total,
@@ -502,7 +687,7 @@ def assess(school: School, day: dt.date | None = None) -> Report:
     }
     for hook in _figure_hooks:
         figures.update(hook(ctx))
-    return Report(school, day, ctx.charter, checklist, figures, items, ctx)
+    return Report(ctx.school, ctx.day, ctx.charter, checklist, figures, results, ctx)
 
 
 _CHARTER_CHECKS = {"staffing_caps", "titles", "political", "academic"}

@@ -7,6 +7,7 @@ not understand, naming the field, so a bad version can never be adopted.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -127,7 +128,8 @@ class CharterRules:
         )
         return [*presidium, Title.MINISTER, Title.VICE_MINISTER, Title.STAFF]
 
-    @property
+    # Read for every staff member judged: parsed once (the rules are frozen).
+    @functools.cached_property
     def top_share(self) -> Fraction:
         return Fraction(self.academic_top_share)
 

@@ -17,11 +17,18 @@ from tuanxue.org.access import require_league_committee
 
 
 def charter_in_force(school: School, day: dt.date) -> Charter | None:
-    return (
-        Charter.objects.filter(school=school, effective_from__lte=day)
-        .order_by("-effective_from")
-        .first()
-    )
+    return charters_in_force([school], day).get(school.pk)
+
+
+def charters_in_force(schools, day: dt.date) -> dict[int, Charter]:
+    """The charter version in force on ``day`` at each school (the latest in effect by then),
+    by school id, in one query."""
+    out: dict[int, Charter] = {}
+    for charter in Charter.objects.filter(school__in=schools, effective_from__lte=day).order_by(
+        "-effective_from"
+    ):
+        out.setdefault(charter.school_id, charter)
+    return out
 
 
 def charter_adopt(

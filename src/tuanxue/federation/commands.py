@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuanxue.charter.assessment import collector_paused
 from tuanxue.core.commands import parse_date
 from tuanxue.federation import province, services
 
@@ -18,6 +19,13 @@ from tuanxue.federation import province, services
 def assess_all_command(command, options) -> None:
     if options.get("school") or options.get("docx") or options.get("pdf"):
         raise CommandError(_("--all assesses every school: leave out --school, --docx and --pdf."))
+    # The reports hold the whole province's records: the collector's passes would walk them
+    # all again while the standings are written and the output formatted.
+    with collector_paused():
+        _assess_all(command, options)
+
+
+def _assess_all(command, options) -> None:
     today = timezone.localdate()
     day = parse_date(options["date"]) if options.get("date") else today
     reports = province.assess_all(day)

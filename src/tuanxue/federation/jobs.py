@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tuanxue.charter.assessment import assess
+from tuanxue.charter.assessment import assess_schools, collector_paused
 from tuanxue.core.models import School
 from tuanxue.federation import services
 from tuanxue.org.jobs.services import JobKind, register
 from tuanxue.org.models import BackgroundJob
 
 KIND = "federation.assess_all"
+BATCH = 25
 STAGES = {
     "assess": gettext_lazy("Assessing every school"),
     "record": gettext_lazy("Recording the standings"),
@@ -30,11 +31,14 @@ def run_assess_all(*, job: BackgroundJob, progress) -> dict:
     schools = list(School.objects.order_by("code"))
     reports = []
     progress("assess", 0, len(schools))
-    for done, school in enumerate(schools, start=1):
-        reports.append(assess(school, day))
-        progress("assess", done, len(schools))
-    progress("record", len(schools), len(schools))
-    changed = services.standings_record(actor=job.owner, reports=reports)
+    with collector_paused():  # as in ``assess --all``: the reports hold every school's records
+        # In batches: each batch's records are read once for its schools, and the page shows
+        # the progress batch by batch.
+        for start in range(0, len(schools), BATCH):
+            reports.extend(assess_schools(schools[start : start + BATCH], day))
+            progress("assess", len(reports), len(schools))
+        progress("record", len(schools), len(schools))
+        changed = services.standings_record(actor=job.owner, reports=reports)
     return {
         "day": day.isoformat(),
         "schools": len(reports),

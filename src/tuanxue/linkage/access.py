@@ -23,11 +23,14 @@ from tuanxue.org.access import COLLEGE_OFFICES, Viewer
 from tuanxue.org.models import PRESIDIUM_TITLES, ClassGroup, Role
 
 
-def term_on(school: School, day: dt.date) -> Semester | None:
-    """The semester containing ``day``, or else the last one that started before it."""
-    semesters = Semester.objects.filter(school=school, start__lte=day).order_by("-start")
-    current = semesters.filter(end__gte=day).first()
-    return current or semesters.first()
+def term_on(school: School, day: dt.date, semesters=None) -> Semester | None:
+    """The semester containing ``day``, or else the last one that started before it.
+    ``semesters``: the school's calendar, when already read."""
+    if semesters is None:
+        semesters = Semester.objects.filter(school=school, start__lte=day)
+    started = sorted((s for s in semesters if s.start <= day), key=lambda s: s.start, reverse=True)
+    current = next((s for s in started if s.end >= day), None)
+    return current or (started[0] if started else None)
 
 
 def _presidium_unions(viewer: Viewer) -> list:

@@ -170,15 +170,24 @@ def check_roles(group: ClassGroup, roles: dict[str, ClassRole]) -> ClassCheck:
 def school_class_checks(school, semester: Semester) -> list[ClassCheck] | None:
     """Every class of the school checked for the term; None when the school recorded no class
     role for that term at all (the rules are then not yet checked). Two queries."""
-    roles = list(
-        ClassRole.objects.filter(school=school, semester=semester).select_related("student")
-    )
-    if not roles:
-        return None
-    by_class: dict[int, dict[str, ClassRole]] = {}
-    for r in roles:
-        by_class.setdefault(r.class_group_id, {})[r.role] = r
-    return [
-        check_roles(g, by_class.get(g.pk, {}))
-        for g in ClassGroup.objects.filter(school=school).order_by("college__order", "name")
-    ]
+    return schools_class_checks([(school, semester)])[school.pk]
+
+
+def schools_class_checks(terms) -> dict[int, list[ClassCheck] | None]:
+    """``school_class_checks`` of each (school, term) pair, by school id, in two queries for
+    all of them (one when no school recorded a class role)."""
+    semester_of = {semester.pk: school.pk for school, semester in terms}
+    by_class: dict[int, dict[int, dict[str, ClassRole]]] = {}
+    for r in ClassRole.objects.filter(semester_id__in=list(semester_of)).select_related("student"):
+        if r.school_id == semester_of[r.semester_id]:
+            by_class.setdefault(r.school_id, {}).setdefault(r.class_group_id, {})[r.role] = r
+    out: dict[int, list[ClassCheck] | None] = {school.pk: None for school, _s in terms}
+    if not by_class:
+        return out
+    for school_id in by_class:
+        out[school_id] = []
+    for g in ClassGroup.objects.filter(school_id__in=list(by_class)).order_by(
+        "college__order", "name"
+    ):
+        out[g.school_id].append(check_roles(g, by_class[g.school_id].get(g.pk, {})))
+    return out

@@ -12,9 +12,11 @@ from tuanxue.core.models import School
 from tuanxue.org.models import (
     HEAD_TITLES,
     BodyKind,
+    College,
     Department,
     Membership,
     RotationSlot,
+    Student,
     Title,
     Union,
 )
@@ -105,7 +107,7 @@ def union_structure(union: Union, day: dt.date | None = None) -> UnionStructure:
 
 
 def union_structures(unions: list[Union], day: dt.date | None = None) -> list[UnionStructure]:
-    """``union_structure`` of each union, in the same four queries however many unions."""
+    """``union_structure`` of each union, in the same six queries however many unions."""
     day = day or today()
     if not unions:
         return []
@@ -115,7 +117,23 @@ def union_structures(unions: list[Union], day: dt.date | None = None) -> list[Un
         views_of[b.union_id][b.pk] = BodyView(body=b)
     titled_chair: dict[int, Membership] = {}
     by_id = {u.pk: u for u in unions}
-    for m in memberships_in(ids, day):
+    posts = list(memberships_in(ids, day))
+    # The students by their keys, apart: joined to the posts of a whole province, PostgreSQL
+    # would scan every student instead of looking up the few thousand holding a post. Each
+    # body and college is one object shared by its members, not one per member.
+    students = Student.objects.filter(pk__in={m.student_id for m in posts}).order_by()
+    colleges = {
+        c.pk: c for c in College.objects.filter(school_id__in={u.school_id for u in unions})
+    }
+    holders = {}
+    for student in students:
+        student.college = colleges[student.college_id]
+        holders[student.pk] = student
+    for m in posts:
+        m.student = holders[m.student_id]
+        m.body = views_of[m.union_id][m.body_id].body
+    posts.sort(key=lambda m: (m.body.order, m.body.name, m.title, m.student.student_no))
+    for m in posts:
         m.union = by_id[m.union_id]  # the union at hand, not one query per member
         view = views_of[m.union_id][m.body_id]
         view.members.append(m)
@@ -171,16 +189,16 @@ def union_structures(unions: list[Union], day: dt.date | None = None) -> list[Un
 
 
 def memberships_in(union_ids: list[int], day: dt.date) -> QuerySet[Membership]:
-    """``memberships_on`` for several unions at once."""
+    """``memberships_on`` for several unions at once, without their students and bodies (nor
+    an order)."""
     earlier_college_post = Membership.objects.filter(
         student=OuterRef("student"), union__college__isnull=False, start__lt=OuterRef("start")
     )
     return (
         Membership.objects.filter(union_id__in=union_ids)
         .filter(active_on(day))
-        .select_related("student", "student__college", "body")
         .annotate(from_college_union=Exists(earlier_college_post))
-        .order_by("body__order", "body__name", "title", "student__student_no")
+        .order_by()
     )
 
 

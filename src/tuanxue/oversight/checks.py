@@ -29,10 +29,11 @@ from tuanxue.charter.assessment import (
     NOT_EVIDENCED,
     PASS,
     ItemResult,
+    by_school,
     check_league_guidance,
-    delegate_quota,
+    context_quota,
+    guidances,
 )
-from tuanxue.charter.models import Guidance
 from tuanxue.org.models import HEAD_TITLES, Role
 from tuanxue.oversight.models import (
     AssignmentKind,
@@ -86,30 +87,57 @@ def assignment_label(a: LeaderAssignment) -> str:
     return f"{a.get_kind_display()}：{who}，{since}"
 
 
-def check_party_leadership(ctx) -> ItemResult:
-    union = ctx.school_union.union
-    day = ctx.day
-    assignments = list(
-        LeaderAssignment.objects.filter(school=ctx.school, union=union, start__lte=day)
+def _school_unions(loads) -> list[int]:
+    return [ctx.school_union.union.pk for ctx in loads.contexts]
+
+
+def _assignments(loads) -> dict:
+    day = loads.day
+    return by_school(
+        LeaderAssignment.objects.filter(
+            school__in=loads.schools, union_id__in=_school_unions(loads), start__lte=day
+        )
         .filter(Q(end__isnull=True) | Q(end__gte=day))
         .order_by("kind", "-start")
     )
-    in_charge = [a for a in assignments if a.kind == AssignmentKind.IN_CHARGE]
-    plans = list(
-        WorkPlan.objects.filter(school=ctx.school, year__in=[day.year, day.year - 1]).order_by(
+
+
+def _plans(loads) -> dict:
+    year = loads.day.year
+    return by_school(
+        WorkPlan.objects.filter(school__in=loads.schools, year__in=[year, year - 1]).order_by(
             "-year", "-pk"
         )
     )
-    hearings = list(
+
+
+def _hearings(loads) -> dict:
+    day = loads.day
+    return by_school(
         ReportHearing.objects.filter(
-            school=ctx.school, union=union, held_on__lte=day, held_on__gt=day - YEAR
+            school__in=loads.schools,
+            union_id__in=_school_unions(loads),
+            held_on__lte=day,
+            held_on__gt=day - YEAR,
         ).order_by("-held_on")
     )
-    lectures = list(
+
+
+def _lectures(loads) -> dict:
+    day = loads.day
+    return by_school(
         LeaderLecture.objects.filter(
-            school=ctx.school, given_on__lte=day, given_on__gt=day - YEAR
+            school__in=loads.schools, given_on__lte=day, given_on__gt=day - YEAR
         ).order_by("-given_on")
     )
+
+
+def check_party_leadership(ctx) -> ItemResult:
+    assignments = ctx.load(_assignments, [])
+    in_charge = [a for a in assignments if a.kind == AssignmentKind.IN_CHARGE]
+    plans = ctx.load(_plans, [])
+    hearings = ctx.load(_hearings, [])
+    lectures = ctx.load(_lectures, [])
     refs = [_ref(a, assignment_label(a)) for a in assignments]
     refs += [_ref(p, f"{p.year} {p.document}") for p in plans]
     refs += [_ref(h, hearing_label(h)) for h in hearings]
@@ -143,11 +171,7 @@ def check_party_leadership(ctx) -> ItemResult:
 
 def check_guidance(ctx) -> ItemResult:
     result = check_league_guidance(ctx)
-    guidance = (
-        Guidance.objects.filter(union=ctx.school_union.union)
-        .select_related("advisor", "secretary_general")
-        .first()
-    )
+    guidance = ctx.load(guidances)
     if guidance is not None:
         result.refs = [
             {
@@ -169,13 +193,11 @@ def check_guidance(ctx) -> ItemResult:
 # -- 14 filing -------------------------------------------------------------------------------
 
 
-def check_filing(ctx) -> ItemResult:
-    from tuanxue.activities.models import Activity, FilingDecision
-
-    day, since = ctx.day, ctx.day - YEAR
-    filings = list(
+def _filings(loads) -> dict:
+    day, since = loads.day, loads.day - YEAR
+    return by_school(
         Filing.objects.filter(
-            school=ctx.school,
+            school__in=loads.schools,
             status=FilingStatus.ACCEPTED,
             reviews__decision="accept",
             reviews__at__date__lte=day,
@@ -186,23 +208,38 @@ def check_filing(ctx) -> ItemResult:
         .distinct()
         .order_by("occurs_on")
     )
-    approved = list(
+
+
+def _approved(loads) -> dict:
+    from tuanxue.activities.models import FilingDecision
+
+    day, since = loads.day, loads.day - YEAR
+    return by_school(
         FilingDecision.objects.filter(
-            activity__school=ctx.school,
+            activity__school__in=loads.schools,
             decision=FilingDecision.Decision.APPROVE,
             at__date__lte=day,
             at__date__gt=since,
         )
         .select_related("activity")
-        .order_by("at")
+        .order_by("at"),
+        key=lambda d: d.activity.school_id,
     )
+
+
+def _held(loads) -> dict:
+    """Major activities and external contacts held within the year, each with whether it was
+    ever approved by the day."""
+    from tuanxue.activities.models import Activity, FilingDecision
+
+    day, since = loads.day, loads.day - YEAR
     held = list(
         Activity.objects.filter(
-            school=ctx.school, starts_at__date__lte=day, starts_at__date__gt=since
+            school__in=loads.schools, starts_at__date__lte=day, starts_at__date__gt=since
         )
         .filter(Q(is_major=True) | ~Q(external_contact=""))
         .exclude(status="cancelled")
-        .only("pk", "title", "starts_at", "is_major", "external_contact")
+        .only("pk", "school_id", "title", "starts_at", "is_major", "external_contact")
     )
     ever_approved = set(
         FilingDecision.objects.filter(
@@ -211,7 +248,14 @@ def check_filing(ctx) -> ItemResult:
             at__date__lte=day,
         ).values_list("activity_id", flat=True)
     )
-    unfiled = [a for a in held if a.pk not in ever_approved]
+    return by_school([(a, a.pk in ever_approved) for a in held], key=lambda pair: pair[0].school_id)
+
+
+def check_filing(ctx) -> ItemResult:
+    filings = ctx.load(_filings, [])
+    approved = ctx.load(_approved, [])
+    held = ctx.load(_held, [])
+    unfiled = [a for a, ever_approved in held if not ever_approved]
     counts = dict.fromkeys(FilingKind.values, 0)
     for f in filings:
         counts[f.kind] += 1
@@ -269,45 +313,63 @@ REQUIRED_ROLES = {
 }
 
 
-def check_selection_chain(ctx) -> ItemResult:
-    from tuanxue.selection.models import (
-        Application,
-        ApplicationStatus,
-        ApprovalChain,
-        ChainStep,
-        Decision,
-        StepAction,
-    )
-
+def _chain_posts(ctx) -> list:
+    """The school union's posts the chain must have appointed: presidium and heads."""
     s = ctx.school_union
     posts = list(s.presidium.members if s.presidium else [])
     posts += [m for d in s.departments for m in d.members if m.title in HEAD_TITLES]
+    return posts
+
+
+def _chains(loads) -> dict:
+    """Each school's approval chains (in order) and their steps by chain kind."""
+    from tuanxue.selection.models import ApprovalChain, ChainStep
+
+    out = {s.pk: ([], {}) for s in loads.schools}
+    for chain in ApprovalChain.objects.filter(school__in=loads.schools):
+        out[chain.school_id][0].append(chain)
+    for step in ChainStep.objects.filter(chain__school__in=loads.schools).select_related("chain"):
+        out[step.chain.school_id][1].setdefault(step.chain.kind, []).append(step)
+    return out
+
+
+def _appointments(loads) -> dict:
+    """The appointed application behind each chain post of every school (by membership), and
+    the approvals given to each (by application)."""
+    from tuanxue.selection.models import Application, ApplicationStatus, Decision, StepAction
+
+    posts = [m.pk for ctx in loads.contexts for m in _chain_posts(ctx)]
+    applications = {
+        a.membership_id: a
+        for a in Application.objects.filter(
+            membership_id__in=posts, status=ApplicationStatus.APPOINTED
+        )
+    }
+    approvals: dict[int, set] = {}
+    for app_id, cycle, step, role in StepAction.objects.filter(
+        application__in=[a.pk for a in applications.values()], decision=Decision.APPROVE
+    ).values_list("application_id", "cycle", "step", "role"):
+        approvals.setdefault(app_id, set()).add((cycle, step, role))
+    return {"applications": applications, "approvals": approvals}
+
+
+def check_selection_chain(ctx) -> ItemResult:
+    posts = _chain_posts(ctx)
     if not posts:
         return _result(NOT_EVIDENCED, 0, 0, [], _("no presidium member or department head"))
-    steps: dict[str, list] = {}
-    for step in ChainStep.objects.filter(chain__school=ctx.school).select_related("chain"):
-        steps.setdefault(step.chain.kind, []).append(step)
+    chains, steps = ctx.load(_chains, ([], {}))
     chain_gaps = []
     for kind, required in REQUIRED_ROLES.items():
         present = {r for step in steps.get(kind, []) for r in step.roles}
         lacking = [str(Role(r).label) for r in required if r not in present]
         if lacking:
-            name = ApprovalChain.objects.filter(school=ctx.school, kind=kind).first()
+            name = next((c for c in chains if c.kind == kind), None)
             chain_gaps.append(
                 _("the chain %(chain)s lacks %(roles)s")
                 % {"chain": name.name if name else kind, "roles": "、".join(lacking)}
             )
-    applications = {
-        a.membership_id: a
-        for a in Application.objects.filter(
-            membership_id__in=[m.pk for m in posts], status=ApplicationStatus.APPOINTED
-        )
-    }
-    approvals: dict[int, set] = {}
-    for app_id, cycle, step, role in StepAction.objects.filter(
-        application__in=applications.values(), decision=Decision.APPROVE
-    ).values_list("application_id", "cycle", "step", "role"):
-        approvals.setdefault(app_id, set()).add((cycle, step, role))
+    appointments = ctx.loads.all(_appointments)
+    applications, approvals = appointments["applications"], appointments["approvals"]
     through, failures, refs = 0, [], []
     for m in posts:
         kind = "presidium" if m.title not in HEAD_TITLES else "department"
@@ -346,23 +408,30 @@ def check_selection_chain(ctx) -> ItemResult:
 # -- 10 congress coverage --------------------------------------------------------------------
 
 
-def check_delegate_coverage(ctx) -> ItemResult:
+def _congress_sessions(loads) -> dict:
+    """Each school union's latest congress session closed by the day."""
     from tuanxue.congress.models import CongressSession, SessionStatus
-    from tuanxue.congress.sessions.quota import coverage
 
-    session = (
+    out = {}
+    for session in (
         CongressSession.objects.filter(
-            school=ctx.school,
-            union=ctx.school_union.union,
-            held_on__lte=ctx.day,
+            union_id__in=_school_unions(loads),
+            held_on__lte=loads.day,
             status=SessionStatus.CLOSED,
         )
         .select_related("school", "union")
-        .order_by("-held_on")
-        .first()
-    )
+        .order_by("-held_on", "-pk")
+    ):
+        out.setdefault(session.school_id, session)
+    return out
+
+
+def check_delegate_coverage(ctx) -> ItemResult:
+    from tuanxue.congress.sessions.quota import coverage
+
+    session = ctx.load(_congress_sessions)
     if session is None:
-        quota, _rows = delegate_quota(ctx.school, ctx.rules.ratio)
+        quota, _rows = context_quota(ctx)
         congress = ctx.congress
         if congress is not None and congress.delegates < quota:
             return _result(

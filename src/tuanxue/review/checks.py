@@ -40,13 +40,17 @@ def latest_session(school, day, union=None):
 GRACE_DAYS = 90
 
 
-def semester_due(school, day):
+def semester_due(school, day, semesters=None):
     """The semester whose review is due by ``day``: the latest one that ended before it, or the
     one before that while the latest ended less than GRACE_DAYS ago (the review is held at the
-    start of the next semester)."""
+    start of the next semester). ``semesters``: the school's calendar, when already read."""
     from tuanxue.core.models import Semester
 
-    ended = list(Semester.objects.filter(school=school, end__lt=day).order_by("-end")[:2])
+    if semesters is None:
+        ended = list(Semester.objects.filter(school=school, end__lt=day).order_by("-end")[:2])
+    else:
+        ended = sorted((s for s in semesters if s.end < day), key=lambda s: s.end, reverse=True)
+        ended = ended[:2]
     if not ended:
         return None
     if (day - ended[0].end).days < GRACE_DAYS and len(ended) > 1:
@@ -64,7 +68,7 @@ def check_duty_review(ctx):
         return ItemResult(
             "", "", False, NOT_EVIDENCED, None, None, [], _("no review session recorded")
         )
-    panel = list(session.panel.values_list("kind", flat=True))
+    panel = ctx.load(_panels, {}).get(session.pk, [])
     students = panel.count(PanelKind.STUDENT)
     reviewed = _reviewed(ctx, session)
     rules = ctx.rules
@@ -73,7 +77,7 @@ def check_duty_review(ctx):
         and panel.count(PanelKind.STUDENT_AFFAIRS) >= rules.review_min_student_affairs
         and panel.count(PanelKind.LEAGUE) >= rules.review_min_league
     )
-    due = semester_due(ctx.school, ctx.day)
+    due = semester_due(ctx.school, ctx.day, ctx.semesters)
     on_time = due is None or session.semester.start >= due[0].start
     url = reverse("review:session", args=[ctx.school.code, session.pk])
     detail = _(
@@ -106,18 +110,61 @@ def check_duty_review(ctx):
     )
 
 
+def _sessions(loads) -> dict:
+    """Each school union's latest closed or published review session up to the day."""
+    unions = [ctx.school_union.union.pk for ctx in loads.contexts]
+    out = {}
+    for session in (
+        ReviewSession.objects.filter(
+            union_id__in=unions,
+            held_on__lte=loads.day,
+            status__in=[ReviewStatus.CLOSED, ReviewStatus.PUBLISHED],
+        )
+        .select_related("semester", "union", "school")
+        .order_by("-held_on", "-pk")
+    ):
+        out.setdefault(session.school_id, session)
+    return out
+
+
+def _panels(loads) -> dict:
+    """The panel members' kinds of each school's session, by school and session."""
+    from tuanxue.review.models import PanelMember
+
+    sessions = {s.pk: school_id for school_id, s in loads.all(_sessions).items()}
+    out: dict[int, dict[int, list]] = {}
+    for session_id, kind in PanelMember.objects.filter(session_id__in=list(sessions)).values_list(
+        "session_id", "kind"
+    ):
+        out.setdefault(sessions[session_id], {}).setdefault(session_id, []).append(kind)
+    return out
+
+
+def _reviewed_counts(loads) -> dict:
+    """How many active reviewees of each school's session have a result."""
+    from django.db.models import Count
+
+    from tuanxue.review.models import Reviewee
+
+    sessions = {s.pk: school_id for school_id, s in loads.all(_sessions).items()}
+    return {
+        sessions[line["session_id"]]: line["n"]
+        for line in Reviewee.objects.filter(
+            session_id__in=list(sessions), active=True, result__isnull=False
+        )
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+    }
+
+
 def _context_session(ctx):
-    """The school union's latest review session for the assessment, read once per context
-    (the item and the figures both need it)."""
-    if not hasattr(ctx, "_review_session"):
-        ctx._review_session = latest_session(ctx.school, ctx.day, ctx.school_union.union)
-    return ctx._review_session
+    """The school union's latest review session for the assessment."""
+    return ctx.load(_sessions)
 
 
 def _reviewed(ctx, session) -> int:
-    if not hasattr(ctx, "_reviewed"):
-        ctx._reviewed = session.reviewees.filter(active=True, result__isnull=False).count()
-    return ctx._reviewed
+    return ctx.load(_reviewed_counts, 0)
 
 
 def review_figures(ctx) -> dict:
@@ -130,20 +177,23 @@ def review_figures(ctx) -> dict:
     }
 
 
-def prefetch_first_items(ctx) -> None:
-    """``first_item_rows`` of every union of the assessment's context in one query."""
+def prefetch_first_items(contexts) -> None:
+    """``first_item_rows`` of every union of the assessments' contexts in one query."""
     import datetime as dt
 
     from tuanxue.review.models import UnionMeeting
 
-    structures = ctx.structures
-    since = ctx.day - dt.timedelta(days=365)
+    if not contexts:
+        return
+    day = contexts[0].day
+    structures = [s for ctx in contexts for s in ctx.structures]
+    since = day - dt.timedelta(days=365)
     flagged: dict[int, list] = {s.union.pk: [] for s in structures}
     for union_id, held_on, title in (
         UnionMeeting.objects.filter(
             union_id__in=list(flagged),
             held_on__gt=since,
-            held_on__lte=ctx.day,
+            held_on__lte=day,
             first_item_study=False,
         ).values_list("union_id", "held_on", "title")  # the model's order: latest first
     ):
