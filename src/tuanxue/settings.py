@@ -127,6 +127,9 @@ def _database(url: str) -> dict:
         )
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database address: {exc}") from exc
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend with a health check that skips connections used a moment ago.
+        config["ENGINE"] = "tuanxue.core.pgbackend"
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock when a
         # transaction starts, so two writers queue instead of failing half-way.

@@ -136,10 +136,7 @@ def waiting_position(signup: Signup) -> int | None:
     """1 for the first on the role's waiting list; None when not waiting."""
     if signup.status != SignupStatus.WAITING or signup.queue_no is None:
         return None
-    ahead = getattr(signup, "waiting_ahead", None)  # counted when it was inserted
-    if ahead is None:
-        ahead = hotsql.waiting_ahead(signup.role_id, signup.queue_no)
-    return ahead + 1
+    return hotsql.waiting_ahead(signup.role_id, signup.queue_no) + 1
 
 
 def signup(*, actor, project: VolunteerProject, role: VolunteerRole) -> tuple[Signup, int | None]:
@@ -188,7 +185,8 @@ def signup(*, actor, project: VolunteerProject, role: VolunteerRole) -> tuple[Si
             raise DomainError(
                 _("You have already signed up for this project."), code=CODE_DUPLICATE
             ) from exc
-        return row, waiting_position(row)
+        ahead = row.__dict__.pop("waiting_ahead", None)  # counted by the INSERT itself
+        return row, (ahead + 1 if ahead is not None else waiting_position(row))
 
 
 class _PlaceFreed(Exception):
