@@ -65,14 +65,14 @@ def test_signup_and_ping_queries_are_bounded(client, vk, django_assert_max_num_q
     assert client.get(f"{API}/ping", **headers).status_code == 200  # records last_used_at
     with django_assert_max_num_queries(1):
         assert client.get(f"{API}/ping", **headers).status_code == 200
-    # token, project, student, role (with the requirement and duplicate checks); then in the
-    # transaction (a savepoint in tests): student lock, clash, conditional UPDATE, status,
+    # The token with the student; the project with the role and the student's checks; then in
+    # the transaction (a savepoint in tests): student lock, clash, conditional UPDATE, status,
     # INSERT sign-up, INSERT event.
     with CaptureQueriesContext(connection) as ctx, django_assert_max_num_queries(12):
         assert post_signup(client, project, role, user, **headers).status_code == 201
     _no_chain_lock(ctx)
-    # A repeated submission is refused before any lock or transaction.
-    with CaptureQueriesContext(connection) as ctx, django_assert_max_num_queries(6):
+    # A repeated submission is refused by the first two statements, before any lock.
+    with CaptureQueriesContext(connection) as ctx, django_assert_max_num_queries(2):
         assert post_signup(client, project, role, user, **headers).status_code == 409
     assert not any("for update" in q["sql"].lower() for q in ctx.captured_queries)
 
@@ -86,7 +86,7 @@ def test_waiting_signup_queries_are_bounded(client, vk, django_assert_max_num_qu
     client.get(f"{API}/ping", **headers)
     # As above, but the shared lock reads the project's status with the role's places, the
     # INSERT numbers the waiting row itself, and the position is counted after the commit.
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         response = post_signup(client, project, role, user, **headers)
     assert response.json()["status"] == "waiting"
 

@@ -71,7 +71,8 @@ def project_with_school_and_activity(project_id: int) -> VolunteerProject | None
 
 def _checks_sql() -> str:
     """The student's requirement checks on role ``r`` and whether they have a sign-up in its
-    project (``already``). Parameters: college, class, class, student."""
+    project: its status and role name (``already``, None when none; one at most, by the
+    unique constraint). Parameters: college, class, class, student, student."""
     colleges, c_role, c_college = _through(VolunteerRole._meta.get_field("colleges"))
     classes, k_role, k_class = _through(VolunteerRole._meta.get_field("classes"))
     sources, s_project, s_class = _through(VolunteerProject._meta.get_field("from_classes"))
@@ -84,13 +85,21 @@ def _checks_sql() -> str:
         f"EXISTS (SELECT 1 FROM {sources} f WHERE f.{s_project} = r.project_id), "
         f"EXISTS (SELECT 1 FROM {sources} f WHERE f.{s_project} = r.project_id "
         f"AND f.{s_class} = %s), "
-        f"EXISTS (SELECT 1 FROM {signup} s WHERE s.student_id = %s "
-        f"AND s.project_id = r.project_id)"
+        f"(SELECT s.status FROM {signup} s WHERE s.student_id = %s "
+        f"AND s.project_id = r.project_id), "
+        f"(SELECT o.name FROM {signup} s JOIN {_table(VolunteerRole)} o ON o.id = s.role_id "
+        f"WHERE s.student_id = %s AND s.project_id = r.project_id)"
     )
 
 
 def _check_params(student: Student) -> list:
-    return [student.college_id, student.class_group_id, student.class_group_id, student.pk]
+    return [
+        student.college_id,
+        student.class_group_id,
+        student.class_group_id,
+        student.pk,
+        student.pk,
+    ]
 
 
 def _role_from(values, student: Student) -> VolunteerRole | None:
@@ -100,9 +109,11 @@ def _role_from(values, student: Student) -> VolunteerRole | None:
     if role is None:
         return None
     # SQLite answers 0 and 1.
-    checks = [bool(value) for value in values[width:]]
+    checks = [bool(value) for value in values[width : width + 6]]
     role.req_colleges, role.req_college_ok, role.req_classes, role.req_class_ok = checks[:4]
-    role.req_from, role.req_from_ok, role.already = checks[4:]
+    role.req_from, role.req_from_ok = checks[4:]
+    status, role_name = values[width + 6 :]
+    role.already = None if status is None else (status, role_name)
     role.checked_for = student.pk
     return role
 
@@ -116,8 +127,8 @@ def _role_sql(vendor: str) -> str:
 
 
 def role_with_checks(project_id: int, role_id: int, student: Student) -> VolunteerRole | None:
-    """The role with the student's requirement checks (``req_*``) and whether the student has
-    a sign-up in the project already (``already``), in one statement."""
+    """The role with the student's requirement checks (``req_*``) and the student's sign-up in
+    the project if any (``already``: its status and role name), in one statement."""
     with connection.cursor() as cursor:
         cursor.execute(_role_sql(connection.vendor), [*_check_params(student), role_id, project_id])
         row = cursor.fetchone()

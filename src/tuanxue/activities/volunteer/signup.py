@@ -105,18 +105,24 @@ def requirement_problem(student: Student, project: VolunteerProject, role: Volun
     return None
 
 
+def _duplicate(status: str, role_name: str) -> DomainError:
+    """The refusal of a second sign-up in a project where the student has ``status``."""
+    if status == SignupStatus.WITHDRAWN:
+        return DomainError(
+            _("You withdrew from this project and cannot sign up again."), code=CODE_DUPLICATE
+        )
+    return DomainError(
+        _("You have already signed up for this project (%(role)s).") % {"role": role_name},
+        code=CODE_DUPLICATE,
+    )
+
+
 def _clash(student: Student, project: VolunteerProject, role: VolunteerRole) -> None:
     """Refuse a second sign-up in the project, or a shift overlapping one the student holds."""
     found = hotsql.clashing(student.pk, project.pk, role)
     for _pk, project_id, status, role_name in found:
         if project_id == project.pk:
-            if status == SignupStatus.WITHDRAWN:
-                message = _("You withdrew from this project and cannot sign up again.")
-            else:
-                message = _("You have already signed up for this project (%(role)s).") % {
-                    "role": role_name
-                }
-            raise DomainError(message, code=CODE_DUPLICATE)
+            raise _duplicate(status, role_name)
     if found:
         # An overlap: its row is read again, with the project and the times the message names.
         row = Signup.objects.select_related("role__project").get(pk=found[0][0])
@@ -166,8 +172,10 @@ def signup(*, actor, project: VolunteerProject, role: VolunteerRole) -> tuple[Si
         raise DomainError(problem, code=CODE_NOT_ELIGIBLE)
     # Before any lock: a repeated submission whose first one has committed is refused here
     # (``role_for_signup`` has looked already; otherwise this looks).
-    if getattr(role, "checked_for", None) != student.pk or role.already:
+    if getattr(role, "checked_for", None) != student.pk:
         _clash(student, project, role)
+    elif role.already is not None:
+        raise _duplicate(*role.already)
     first_come = project.mode == SignupMode.FIRST_COME
     exclusive = False
     while True:
