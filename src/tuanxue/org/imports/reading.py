@@ -24,6 +24,7 @@ from tuanxue.org.imports.limits import (
     too_many_rows,
     xlsx_limits,
 )
+from tuanxue.org.imports.pieces import sheet_rows
 from tuanxue.org.imports.source import Source, on_disk, size_of
 
 EXTENSIONS = (".xlsx", ".csv")
@@ -163,16 +164,38 @@ def _xlsx_rows(path: str, progress: Progress | None, kept: KeptValues) -> list[t
     """Every row of the active sheet, numbered as Excel numbers them.
 
     The package is inspected first (``xlsx_limits``): its unpacked size, and the sheet's rows and
-    columns counted while streaming its XML, so an oversized sheet is refused before
-    python-calamine builds it in memory. python-calamine reads the file from its path: no copy of
-    the upload is held in memory beside the sheet it builds.
+    columns counted while streaming its XML, so an oversized sheet is refused before anything
+    is built in memory. python-calamine then reads the sheet a piece at a time
+    (``pieces.sheet_rows``), and only the columns the import knows are kept of each row.
     """
-    from python_calamine import CalamineWorkbook
-
     with open(path, "rb") as handle:
         if handle.read(len(ZIP_MAGIC)) != ZIP_MAGIC:
             raise not_xlsx()
     shape = xlsx_limits(path, progress)
+    if shape.sheet_part is None:
+        return _whole_sheet_rows(path, shape, progress, kept)
+    total = max(shape.last_row, 1)
+    step = max(total // 100, 1)
+    rows = []
+    try:
+        for number, values in sheet_rows(path, shape):
+            if _has_content(values):
+                rows.append((number, kept.row(values)))
+            if progress is not None and number % step == 0:
+                progress("read", number, total)
+    except ImportRefused:
+        raise
+    except Exception as exc:  # calamine and zipfile raise several types for a damaged file
+        raise not_xlsx() from exc
+    if progress is not None:
+        progress("read", len(rows), len(rows))
+    return rows
+
+
+def _whole_sheet_rows(path: str, shape, progress: Progress | None, kept: KeptValues):
+    """A workbook whose sheet part could not be located: python-calamine reads it whole."""
+    from python_calamine import CalamineWorkbook
+
     try:
         workbook = CalamineWorkbook.from_path(path)
     except Exception as exc:  # calamine raises several types for a damaged file
