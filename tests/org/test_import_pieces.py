@@ -85,7 +85,11 @@ HEADERS = ["学号", "姓名", "入团日期", "年级", "备注"]
 
 def _pieces_read(path) -> list[tuple[int, list]]:
     shape = xlsx_limits(str(path))
-    return [(n, list(row)) for n, row in pieces.sheet_rows(str(path), shape)]
+    return [
+        (number + offset, [""] * column + row)
+        for number, column, rows in pieces.sheet_pieces(str(path), shape)
+        for offset, row in enumerate(rows)
+    ]
 
 
 def _whole_read(path) -> list[tuple[int, list]]:
@@ -129,3 +133,22 @@ def test_rows_without_numbers_are_numbered_across_pieces(tmp_path, monkeypatch):
     read = _pieces_read(path)
     assert [n for n, _row in read] == list(range(1, 201))
     assert all(int(values[1]) == n for n, values in read)
+
+
+def test_kept_values_by_block_keep_known_columns_and_booleans():
+    """Blocks of rows keep the known columns (the header found in the first block with
+    content), hold each repeated value once, and never turn a boolean into a number."""
+    from tuanxue.org.imports.reading import KeptValues
+
+    kept = KeptValues(["学号", "备注"])
+    first = kept.rows(1, 0, [["", ""], ["学号", "其他"], ["1", "x"]])
+    # Only 学号 is known; the block starting at column B has no 学号 cells.
+    assert first == [(2, ("学号",)), (3, ("1",))]
+    kept = KeptValues(["学号", "备注"])
+    kept.rows(1, 0, [["学号", "忽略", "备注"]])
+    block = kept.rows(2, 0, [["a", "z", 1.0], ["a", "z", True], ["", "z", ""]])
+    assert block == [(2, ("a", 1.0)), (3, ("a", True))]
+    assert block[1][1][1] is True
+    assert block[0][1][0] is block[1][1][0]
+    # A later piece that starts at column C: 学号 (column A) is blank there.
+    assert kept.rows(10, 2, [["备注"]]) == [(10, ("", "备注"))]

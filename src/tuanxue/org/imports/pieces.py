@@ -3,7 +3,7 @@
 python-calamine builds a whole sheet in memory, every cell of its extent, together with every
 shared string of the workbook, including those of columns an import ignores. So the sheet's XML
 is streamed out of the package and cut at row boundaries into pieces of about ``PIECE_BYTES``.
-Each piece becomes a small workbook in a temporary file, stored without compression: the
+Each piece becomes a small workbook in memory, stored without compression: the
 original sheet's opening tag, the piece's rows as they are, the original styles (number formats
 say which numbers are dates) and date system, and only the shared strings those rows use (the
 others are empty, so every index keeps its meaning). python-calamine reads one piece at a time.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import io
 import os
 import re
 import tempfile
@@ -164,13 +165,14 @@ def _sheet_pieces(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, 
     carry = b""
     head: bytes | None = None
     prefix = b""
-    row_starts: tuple[bytes, ...] = ()
+    row_start: re.Pattern | None = None
     closing = b""
     with archive.open(part) as handle:
         done = False
         while not done:
             chunk = handle.read(CHUNK)
             buffer = carry + chunk
+            seen = max(len(carry) - len(closing), 0)  # searched already for the closing tag
             if head is None:
                 found = SHEET_DATA.search(buffer)
                 if found is None:
@@ -189,10 +191,11 @@ def _sheet_pieces(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, 
                     return  # <sheetData/>: no rows
                 head = opening.group(0)
                 prefix = opening.group(1) or b""
-                row_starts = tuple(b"<" + prefix + b"row" + c for c in (b" ", b">", b"/"))
+                row_start = re.compile(b"<" + re.escape(prefix) + rb"row[\s>/]")
                 closing = b"</" + prefix + b"sheetData"
                 buffer = buffer[tag.end() :]
-            end = buffer.find(closing)
+                seen = 0
+            end = buffer.find(closing, seen)
             if end >= 0:
                 buffer = buffer[:end]
                 done = True
@@ -200,12 +203,11 @@ def _sheet_pieces(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[bytes, 
                 done = True
             # Cut at the first row that begins after PIECE_BYTES: what precedes it is whole rows.
             while len(buffer) > PIECE_BYTES:
-                cuts = [buffer.find(start, PIECE_BYTES) for start in row_starts]
-                cut = min((c for c in cuts if c > 0), default=-1)
-                if cut < 0:
+                found = row_start.search(buffer, PIECE_BYTES)
+                if found is None:
                     break
-                yield head, prefix, buffer[:cut]
-                buffer = buffer[cut:]
+                yield head, prefix, buffer[: found.start()]
+                buffer = buffer[found.start() :]
             if done:
                 if buffer.strip():
                     yield head, prefix, buffer
@@ -225,7 +227,7 @@ def _piece_strings(rows: bytes, strings: SharedStrings) -> tuple[bytes, bytes]:
 
 
 def _write_piece(
-    path: str,
+    target: io.BytesIO,
     head: bytes,
     prefix: bytes,
     rows: bytes,
@@ -238,7 +240,7 @@ def _write_piece(
         relations += STYLES_REL
     if strings is not None:
         relations += STRINGS_REL
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as piece:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as piece:
         piece.writestr("[Content_Types].xml", CONTENT_TYPES)
         piece.writestr("_rels/.rels", ROOT_RELS)
         workbook = WORKBOOK.format(date1904=' date1904="1"' if date1904 else "")
@@ -256,12 +258,13 @@ def _write_piece(
             sheet.write(b"</" + prefix + b"sheetData></" + prefix + b"worksheet>")
 
 
-def sheet_rows(path: str, shape: SheetShape) -> Iterator[tuple[int, list]]:
-    """Every row of the active sheet with its number as Excel shows it, read a piece at a time.
+def sheet_pieces(path: str, shape: SheetShape) -> Iterator[tuple[int, int, list[list]]]:
+    """The active sheet a piece at a time: the number (as Excel shows it) of the piece's first
+    row, the position of its first column (0 for A) and its rows, all as wide as each other.
 
-    Each row's values start at column A (python-calamine starts a sheet at its first used
-    column, which may differ from one piece to the next). Damaged content raises what
-    python-calamine or zipfile raise; the caller turns that into a refusal.
+    python-calamine starts a piece at its first used row and column, which may differ from one
+    piece to the next. Damaged content raises what python-calamine or zipfile raise; the caller
+    turns that into a refusal.
     """
     from python_calamine import CalamineWorkbook
 
@@ -275,25 +278,26 @@ def sheet_rows(path: str, shape: SheetShape) -> Iterator[tuple[int, list]]:
         if shape.strings_part is not None:
             strings = SharedStrings(archive, shape.strings_part)
             stack.callback(strings.close)
-        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="tuanxue-piece-"))
-        piece_path = os.path.join(folder, "piece.xlsx")
+        numbered: bool | None = None
         rows_before = 0
         for head, prefix, rows in _sheet_pieces(archive, shape.sheet_part):
             part = None
             if strings is not None:
                 rows, part = _piece_strings(rows, strings)
-            _write_piece(piece_path, head, prefix, rows, part, styles, shape.date1904)
-            del part
+            if numbered is None:
+                numbered = ROW_NUMBERED.match(rows, rows.find(b"<" + prefix + b"row")) is not None
             # Rows without an r attribute are numbered by position, which restarts each piece.
-            first = ROW_NUMBERED.match(rows, rows.find(b"<" + prefix + b"row"))
-            offset = 0 if first is not None else rows_before
-            rows_before += (
-                rows.count(b"<" + prefix + b"row ")
-                + rows.count(b"<" + prefix + b"row>")
-                + rows.count(b"<" + prefix + b"row/")
-            )
-            del rows
-            workbook = CalamineWorkbook.from_path(piece_path)
+            offset = 0 if numbered else rows_before
+            if not numbered:
+                rows_before += sum(
+                    rows.count(b"<" + prefix + b"row" + c) for c in (b" ", b">", b"/")
+                )
+            piece = io.BytesIO()
+            _write_piece(piece, head, prefix, rows, part, styles, shape.date1904)
+            del part, rows
+            piece.seek(0)
+            workbook = CalamineWorkbook.from_filelike(piece)
+            del piece
             try:
                 sheet = workbook.get_sheet_by_index(0)
                 start = sheet.start
@@ -302,8 +306,6 @@ def sheet_rows(path: str, shape: SheetShape) -> Iterator[tuple[int, list]]:
                 values = sheet.to_python(skip_empty_area=True)
             finally:
                 workbook.close()
-            pad = [""] * start[1]
-            for number, row in enumerate(values, start=offset + start[0] + 1):
-                yield number, pad + row if pad else row
+            yield offset + start[0] + 1, start[1], values
             del values
             release_free_memory()
