@@ -28,7 +28,7 @@ from contextlib import ExitStack
 from tuanxue.org.imports.limits import CHUNK, SHEET_DATA, SheetShape
 
 MB = 1024 * 1024
-PIECE_BYTES = 2 * MB
+PIECE_BYTES = 1 * MB
 
 WORKSHEET_TAG = re.compile(rb"<(\w+:)?worksheet\b[^>]*>")
 SHEET_DATA_TAG = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")

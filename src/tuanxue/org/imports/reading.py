@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from itertools import repeat
 from operator import itemgetter
 
@@ -203,6 +205,22 @@ def _has_content(row: tuple) -> bool:
     return False
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while pieces are read. A piece's rows are created all at
+    once (thousands of lists), which sets off collections that each walk every object the
+    process holds, the rows read so far included; rows, lists, strings and numbers form no
+    cycles, so reference counting frees all of it anyway."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _xlsx_rows(path: str, progress: Progress | None, kept: KeptValues) -> list[tuple[int, tuple]]:
     """Every row of the active sheet, numbered as Excel numbers them.
 
@@ -220,11 +238,12 @@ def _xlsx_rows(path: str, progress: Progress | None, kept: KeptValues) -> list[t
     total = max(shape.last_row, 1)
     rows = []
     try:
-        for number, column, values in sheet_pieces(path, shape):
-            rows.extend(kept.rows(number, column, values))
-            del values
-            if progress is not None:
-                progress("read", min(number, total), total)
+        with _collector_paused():
+            for number, column, values in sheet_pieces(path, shape):
+                rows.extend(kept.rows(number, column, values))
+                del values
+                if progress is not None:
+                    progress("read", min(number, total), total)
     except ImportRefused:
         raise
     except Exception as exc:  # calamine and zipfile raise several types for a damaged file
