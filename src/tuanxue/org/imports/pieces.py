@@ -29,6 +29,10 @@ from tuanxue.org.imports.limits import CHUNK, SHEET_DATA, SheetShape
 
 MB = 1024 * 1024
 PIECE_BYTES = 1 * MB
+# The freed heap is handed back every this many pieces: each time costs a walk of the heap, and
+# the pages given back must be faulted in again, so doing it after every piece made a 30,000-row
+# import about 10% slower for no gain at that size.
+TRIM_EVERY = 8
 
 WORKSHEET_TAG = re.compile(rb"<(\w+:)?worksheet\b[^>]*>")
 SHEET_DATA_TAG = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
@@ -280,6 +284,7 @@ def sheet_pieces(path: str, shape: SheetShape) -> Iterator[tuple[int, int, list[
             stack.callback(strings.close)
         numbered: bool | None = None
         rows_before = 0
+        read = 0
         for head, prefix, rows in _sheet_pieces(archive, shape.sheet_part):
             part = None
             if strings is not None:
@@ -308,4 +313,6 @@ def sheet_pieces(path: str, shape: SheetShape) -> Iterator[tuple[int, int, list[
                 workbook.close()
             yield offset + start[0] + 1, start[1], values
             del values
-            release_free_memory()
+            read += 1
+            if read % TRIM_EVERY == 0:
+                release_free_memory()
