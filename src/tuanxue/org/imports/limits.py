@@ -61,6 +61,7 @@ class RowPatterns:
 SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\s[^>]*>")
 RELATION_ID = re.compile(rb'\s\w+:id="([^"]+)"')
 ACTIVE_TAB = re.compile(rb'activeTab="(\d+)"')
+DATE1904 = re.compile(rb'\sdate1904="(?:1|true)"')
 RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
 REL_ID = re.compile(rb'\sId="([^"]+)"')
 REL_TARGET = re.compile(rb'\sTarget="([^"]+)"')
@@ -75,6 +76,11 @@ class SheetShape:
     rows: int = 0
     last_row: int = 0
     columns: int = 0
+    # The package's parts (None when absent or not found) and its date system.
+    sheet_part: str | None = None
+    strings_part: str | None = None
+    styles_part: str | None = None
+    date1904: bool = False
 
 
 def max_rows() -> int:
@@ -154,8 +160,9 @@ def xlsx_limits(data: bytes | str, progress: Progress | None = None) -> SheetSha
         if sum(info.file_size for info in members) > settings.IMPORT_MAX_UNPACKED_BYTES:
             raise too_large_unpacked()
         names = {info.filename for info in members}
-        sheet_index, sheet_part = _active_sheet(archive, names)
-        shape = SheetShape(sheet_index=sheet_index)
+        shape = SheetShape()
+        _locate(archive, names, shape)
+        sheet_part = shape.sheet_part
         try:
             if sheet_part is not None:
                 _scan_sheet(archive, sheet_part, shape)
@@ -174,8 +181,14 @@ def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
         return handle.read(SMALL_PART)
 
 
-def _active_sheet(archive: zipfile.ZipFile, names: set[str]) -> tuple[int, str | None]:
-    """The active sheet's position and the name of its part (None when it cannot be found)."""
+def _part_path(folder: str, target: bytes) -> str:
+    path = target.decode()
+    return path.lstrip("/") if path.startswith("/") else f"{folder}/{path}".lstrip("/")
+
+
+def _locate(archive: zipfile.ZipFile, names: set[str], shape: SheetShape) -> None:
+    """Find the active sheet (its position and part) and the parts a reader of it needs: the
+    shared strings and the styles (for dates). A part that cannot be found stays None."""
     workbook_part = "xl/workbook.xml"
     if "_rels/.rels" in names:
         for relation in RELATIONSHIP.findall(_read_small(archive, "_rels/.rels")):
@@ -186,26 +199,35 @@ def _active_sheet(archive: zipfile.ZipFile, names: set[str]) -> tuple[int, str |
     if workbook_part not in names:
         raise not_xlsx()
     workbook = _read_small(archive, workbook_part)
+    shape.date1904 = DATE1904.search(workbook) is not None
     sheets = SHEET_TAG.findall(workbook)
     if not sheets:
-        return 0, None
+        return
     active = ACTIVE_TAB.search(workbook)
     index = int(active.group(1)) if active else 0
     if index >= len(sheets):
         index = 0
+    shape.sheet_index = index
     folder, _slash, base = workbook_part.rpartition("/")
     rels_part = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+    if rels_part not in names:
+        return
     relation_id = RELATION_ID.search(sheets[index])
-    if relation_id is None or rels_part not in names:
-        return index, None
     for relation in RELATIONSHIP.findall(_read_small(archive, rels_part)):
         found = REL_ID.search(relation)
         target = REL_TARGET.search(relation)
-        if found and target and found.group(1) == relation_id.group(1):
-            path = target.group(1).decode()
-            part = path.lstrip("/") if path.startswith("/") else f"{folder}/{path}".lstrip("/")
-            return index, part if part in names else None
-    return index, None
+        kind = REL_TYPE.search(relation)
+        if not (found and target):
+            continue
+        part = _part_path(folder, target.group(1))
+        if part not in names:
+            continue
+        if relation_id is not None and found.group(1) == relation_id.group(1):
+            shape.sheet_part = part
+        elif kind and kind.group(1).endswith(b"/sharedStrings"):
+            shape.strings_part = part
+        elif kind and kind.group(1).endswith(b"/styles"):
+            shape.styles_part = part
 
 
 def _scan_sheet(archive: zipfile.ZipFile, part: str, shape: SheetShape) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from itertools import repeat
+from operator import itemgetter
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -24,6 +28,7 @@ from tuanxue.org.imports.limits import (
     too_many_rows,
     xlsx_limits,
 )
+from tuanxue.org.imports.pieces import sheet_pieces
 from tuanxue.org.imports.source import Source, on_disk, size_of
 
 EXTENSIONS = (".xlsx", ".csv")
@@ -107,9 +112,9 @@ class KeptValues:
 
     The first row given is the header: when the import names its ``known`` columns, only those
     positions are kept (all of them if the header names none, so the missing ones can be named).
-    A roster's cells are mostly repeats (college, class, 政治面貌…); holding each once keeps a
-    100,000-row sheet in a fraction of the memory. A column stops being shared once it has shown
-    many distinct values (学号, 姓名).
+    A roster's cells are mostly repeats (college, class, 政治面貌, 年级…); holding each text or
+    number once keeps a 100,000-row sheet in a fraction of the memory. A column stops being
+    shared once it has shown many distinct values (学号, 姓名).
     """
 
     DISTINCT = 2000
@@ -117,36 +122,77 @@ class KeptValues:
     def __init__(self, known: Collection[str] | None = None):
         self.known = set(known) if known else None
         self.keep: list[int] | None = None
-        self.columns: list[dict | None] = []
+        # Per kept column: value -> the one copy kept, or None once the column stopped repeating.
+        self.seen: list[dict | None] = []
+
+    def _start(self, header) -> None:
+        positions = range(len(header))
+        self.keep = []  # everything
+        if self.known is not None:
+            wanted = [i for i in positions if normalise_header(header[i]) in self.known]
+            self.keep = wanted or list(positions)
+
+    def _seen(self, index: int) -> dict | None:
+        while len(self.seen) <= index:
+            self.seen.append({})
+        return self.seen[index]
 
     def row(self, values) -> tuple:
+        """One row (the header first)."""
         if self.keep is None:
-            positions = range(len(values))
-            if self.known is not None:
-                wanted = [i for i in positions if normalise_header(values[i]) in self.known]
-                self.keep = wanted or list(positions)
-            else:
-                self.keep = []  # everything
+            self._start(values)
         if self.keep:
             size = len(values)
             values = [values[i] if i < size else None for i in self.keep]
-        columns = self.columns
-        if len(columns) < len(values):
-            columns.extend({} for _ in range(len(values) - len(columns)))
-        out = []
-        for position, value in enumerate(values):
-            seen = columns[position]
-            if seen is not None and isinstance(value, str):
-                kept = seen.get(value)
-                if kept is None:
-                    if len(seen) >= self.DISTINCT:
-                        columns[position] = None
-                    else:
-                        seen[value] = value
-                    kept = value
-                value = kept
-            out.append(value)
+        out = list(values)
+        for index, value in enumerate(out):
+            seen = self._seen(index)
+            if seen is not None and value.__class__ is str:
+                out[index] = seen.setdefault(value, value)
+                if len(seen) >= self.DISTINCT:
+                    self.seen[index] = None
         return tuple(out)
+
+    def rows(self, number: int, column: int, values: list[list]) -> list[tuple[int, tuple]]:
+        """A block of rows as wide as each other, the first numbered ``number`` and starting at
+        position ``column``: those with content, each with its number. Column by column."""
+        out = []
+        skipped = 0
+        while self.keep is None and skipped < len(values):
+            row = [""] * column + values[skipped]
+            if _has_content(row):
+                out.append((number + skipped, self.row(row)))
+            skipped += 1
+        values = values[skipped:] if skipped else values
+        if not values:
+            return out
+        width = len(values[0])
+        positions = self.keep or range(column + width)
+        columns = []
+        for index, position in enumerate(positions):
+            at = position - column
+            if 0 <= at < width:
+                cells = list(map(itemgetter(at), values))
+                columns.append(self._share(index, cells))
+            else:
+                columns.append(repeat(""))
+        first = number + skipped
+        out.extend(
+            (first + offset, row)
+            for offset, row in enumerate(zip(*columns, strict=False))
+            if _has_content(row)
+        )
+        return out
+
+    def _share(self, index: int, cells: list) -> list:
+        seen = self._seen(index)
+        # True == 1.0: a column holding booleans is not shared, so they stay booleans.
+        if seen is None or bool in set(map(type, cells)):
+            return cells
+        cells = list(map(seen.setdefault, cells, cells))
+        if len(seen) >= self.DISTINCT:
+            self.seen[index] = None
+        return cells
 
 
 def _has_content(row: tuple) -> bool:
@@ -159,20 +205,58 @@ def _has_content(row: tuple) -> bool:
     return False
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while pieces are read. A piece's rows are created all at
+    once (thousands of lists), which sets off collections that each walk every object the
+    process holds, the rows read so far included; rows, lists, strings and numbers form no
+    cycles, so reference counting frees all of it anyway."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _xlsx_rows(path: str, progress: Progress | None, kept: KeptValues) -> list[tuple[int, tuple]]:
     """Every row of the active sheet, numbered as Excel numbers them.
 
     The package is inspected first (``xlsx_limits``): its unpacked size, and the sheet's rows and
-    columns counted while streaming its XML, so an oversized sheet is refused before
-    python-calamine builds it in memory. python-calamine reads the file from its path: no copy of
-    the upload is held in memory beside the sheet it builds.
+    columns counted while streaming its XML, so an oversized sheet is refused before anything
+    is built in memory. python-calamine then reads the sheet a piece at a time
+    (``pieces.sheet_pieces``), and only the columns the import knows are kept of each row.
     """
-    from python_calamine import CalamineWorkbook
-
     with open(path, "rb") as handle:
         if handle.read(len(ZIP_MAGIC)) != ZIP_MAGIC:
             raise not_xlsx()
     shape = xlsx_limits(path, progress)
+    if shape.sheet_part is None:
+        return _whole_sheet_rows(path, shape, progress, kept)
+    total = max(shape.last_row, 1)
+    rows = []
+    try:
+        with _collector_paused():
+            for number, column, values in sheet_pieces(path, shape):
+                rows.extend(kept.rows(number, column, values))
+                del values
+                if progress is not None:
+                    progress("read", min(number, total), total)
+    except ImportRefused:
+        raise
+    except Exception as exc:  # calamine and zipfile raise several types for a damaged file
+        raise not_xlsx() from exc
+    if progress is not None:
+        progress("read", len(rows), len(rows))
+    return rows
+
+
+def _whole_sheet_rows(path: str, shape, progress: Progress | None, kept: KeptValues):
+    """A workbook whose sheet part could not be located: python-calamine reads it whole."""
+    from python_calamine import CalamineWorkbook
+
     try:
         workbook = CalamineWorkbook.from_path(path)
     except Exception as exc:  # calamine raises several types for a damaged file
