@@ -27,7 +27,7 @@ from tests.builders.org import (  # noqa: F401
     write_csv,
     write_xlsx,
 )
-from tuanxue.org.imports.limits import xlsx_limits
+from tuanxue.org.imports.files.limits import xlsx_limits
 from tuanxue.org.models import ImportStatus, Student
 
 

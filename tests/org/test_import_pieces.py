@@ -13,8 +13,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from tests.builders.org import handmade_xlsx
-from tuanxue.org.imports import pieces
-from tuanxue.org.imports.limits import xlsx_limits
+from tuanxue.org.imports.files import pieces
+from tuanxue.org.imports.files.limits import xlsx_limits
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -138,7 +138,7 @@ def test_rows_without_numbers_are_numbered_across_pieces(tmp_path, monkeypatch):
 def test_kept_values_by_block_keep_known_columns_and_booleans():
     """Blocks of rows keep the known columns (the header found in the first block with
     content), hold each repeated value once, and never turn a boolean into a number."""
-    from tuanxue.org.imports.reading import KeptValues
+    from tuanxue.org.imports.files.reading import KeptValues
 
     kept = KeptValues(["学号", "备注"])
     first = kept.rows(1, 0, [["", ""], ["学号", "其他"], ["1", "x"]])

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 
 from tests.builders.org import STUDENT_HEADERS, student_rows, write_csv, write_xlsx
 from tuanxue.org.imports import import_job_create
-from tuanxue.org.imports.reading import read_table, text_encoding
+from tuanxue.org.imports.files.reading import read_table, text_encoding
 from tuanxue.org.models import ImportStatus
 
 

@@ -25,7 +25,7 @@ from tests.builders.org import (
 from tuanxue.core.audit import verify_chain
 from tuanxue.core.models import AuditEvent, Semester
 from tuanxue.org import services
-from tuanxue.org.imports.reading import decode_text
+from tuanxue.org.imports.files.reading import decode_text
 from tuanxue.org.models import (
     AcademicRecord,
     ClassGroup,

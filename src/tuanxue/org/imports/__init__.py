@@ -1,6 +1,6 @@
 """Registry imports: students, academic records and union memberships from .xlsx or .csv files.
 
-``reading`` turns a file into a table, ``students`` / ``records`` / ``memberships`` check a table
+``files.reading`` turns a file into a table, ``students`` / ``records`` / ``memberships`` check a table
 in memory and plan the writes (``students_write`` does the roster's writes), ``jobs`` keeps each file as an ImportJob and runs the import in
 one audited transaction.
 """

@@ -24,8 +24,8 @@ from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
 from tuanxue.org.imports import memberships, records, staff, students
 from tuanxue.org.imports.common import ImportRefused, Plan, Progress, RowError, sort_errors
-from tuanxue.org.imports.reading import read_table
-from tuanxue.org.imports.source import Source, as_file, sha256_of
+from tuanxue.org.imports.files.reading import read_table
+from tuanxue.org.imports.files.source import Source, as_file, sha256_of
 from tuanxue.org.jobs.services import job_start
 from tuanxue.org.models import BackgroundJob, ImportJob, ImportKind, ImportStatus
 

@@ -27,6 +27,7 @@ from tuanxue.org.imports import (
     students,
 )
 from tuanxue.org.imports.common import ImportRefused
+from tuanxue.org.imports.files.reading import check_file
 from tuanxue.org.imports.jobs import (
     import_job_confirm_later,
     import_job_queue,
@@ -35,7 +36,6 @@ from tuanxue.org.imports.jobs import (
     refuse_unread,
 )
 from tuanxue.org.imports.labels import COUNT_LABELS
-from tuanxue.org.imports.reading import check_file
 from tuanxue.org.jobs.services import STATUS_HELP, job_recover, job_state
 from tuanxue.org.models import ImportJob, ImportKind, ImportStatus
 from tuanxue.org.views import login_required_page

@@ -12,9 +12,9 @@ from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
 from tuanxue.org.imports import import_file
 from tuanxue.org.imports.common import ImportRefused, Plan
+from tuanxue.org.imports.files.reading import check_file
 from tuanxue.org.imports.jobs import refuse_unread
 from tuanxue.org.imports.labels import counts_text
-from tuanxue.org.imports.reading import check_file
 from tuanxue.org.models import ImportKind
 
 # Files with fewer data rows than this import quietly.

@@ -21,15 +21,15 @@ from tuanxue.org.imports.common import (
     Table,
     normalise_header,
 )
-from tuanxue.org.imports.limits import (
+from tuanxue.org.imports.files.limits import (
     max_rows,
     not_xlsx,
     too_many_cells,
     too_many_rows,
     xlsx_limits,
 )
-from tuanxue.org.imports.pieces import sheet_pieces
-from tuanxue.org.imports.source import Source, on_disk, size_of
+from tuanxue.org.imports.files.pieces import sheet_pieces
+from tuanxue.org.imports.files.source import Source, on_disk, size_of
 
 EXTENSIONS = (".xlsx", ".csv")
 ZIP_MAGIC = b"PK\x03\x04"

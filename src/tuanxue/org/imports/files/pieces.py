@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Iterator
 from contextlib import ExitStack
 
-from tuanxue.org.imports.limits import CHUNK, SHEET_DATA, SheetShape
+from tuanxue.org.imports.files.limits import CHUNK, SHEET_DATA, SheetShape
 
 MB = 1024 * 1024
 PIECE_BYTES = 1 * MB
