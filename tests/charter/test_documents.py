@@ -12,9 +12,10 @@ from pypdf import PdfReader
 from tests.builders.charter import DAY, NARRATIVE, START, build_school, docx_text  # noqa: F401
 from tests.pdfcheck import assert_pdf_sound
 from tuanxue.charter import services as charter_services
-from tuanxue.charter.assessment import PASS, assess
+from tuanxue.charter.assessment import assess
 from tuanxue.charter.documents import build as documents
 from tuanxue.charter.documents.outline import SECTIONS, percent, value_text
+from tuanxue.charter.verdicts import PASS
 
 HEADINGS = [
     "一、深化改革落实情况",

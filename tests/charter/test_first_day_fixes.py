@@ -10,8 +10,9 @@ from django.utils import translation
 
 from tests.builders.charter import DAY, build_school
 from tuanxue.charter import services as charter_services
-from tuanxue.charter.assessment import PASS, assess
+from tuanxue.charter.assessment import assess
 from tuanxue.charter.rules import SEED_2020
+from tuanxue.charter.verdicts import PASS
 from tuanxue.core.errors import DomainError
 from tuanxue.org import services
 from tuanxue.org.models import Department, Role, Title

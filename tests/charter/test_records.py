@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 
 from tuanxue.charter import services as charter_services
-from tuanxue.charter.assessment import FAIL, NOT_EVIDENCED, PASS, assess
+from tuanxue.charter.assessment import assess
 from tuanxue.charter.models import Attestation, CongressRecord, Guidance
 from tuanxue.charter.records import services
+from tuanxue.charter.verdicts import FAIL, NOT_EVIDENCED, PASS
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import AuditEvent
 from tuanxue.org.models import Role, StaffPerson

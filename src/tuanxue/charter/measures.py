@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tuanxue.charter.assessment import ItemResult
+from tuanxue.charter.verdicts import ItemResult
 
 # check key -> (actual with %(n)s, limit text) for checks that count things that must not exist.
 _NONE_ALLOWED = {

@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from tuanxue.charter.assessment import PASS, Report, assess, build_context
+from tuanxue.charter.assessment import assess, build_context
 from tuanxue.charter.compliance import union_rules
 from tuanxue.charter.documents import build as documents
 from tuanxue.charter.documents.charts import compliance_chart
@@ -27,6 +27,7 @@ from tuanxue.charter.measures import describe
 from tuanxue.charter.models import Assessment
 from tuanxue.charter.records.fixes import fix_link
 from tuanxue.charter.services import assessment_save
+from tuanxue.charter.verdicts import PASS, Report
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School
 from tuanxue.org.access import get_school_for_viewer

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tuanxue.charter.assessment import PASS, Report, assess_schools
+from tuanxue.charter.assessment import assess_schools
+from tuanxue.charter.verdicts import PASS, Report
 from tuanxue.core.models import School
 
 MAX_BREACHES = 12

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from tuanxue.charter.assessment import Report
 from tuanxue.charter.models import CongressRecord
+from tuanxue.charter.verdicts import Report
 from tuanxue.core.documents.charts import Bar, Chart, hbar_chart
 from tuanxue.core.models import School
 from tuanxue.federation.models import Standing, Submission

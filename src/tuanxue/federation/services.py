@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tuanxue.charter.assessment import Report, assess
+from tuanxue.charter.assessment import assess
 from tuanxue.charter.documents import build as documents
+from tuanxue.charter.verdicts import Report
 from tuanxue.core.audit import actor_label, audit_record
 from tuanxue.core.errors import DomainError
 from tuanxue.core.models import School

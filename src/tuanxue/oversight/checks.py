@@ -24,16 +24,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tuanxue.charter.assessment import (
-    FAIL,
-    NOT_EVIDENCED,
-    PASS,
-    ItemResult,
-    by_school,
-    check_league_guidance,
-    context_quota,
-    guidances,
-)
+from tuanxue.charter.assessment import check_league_guidance, context_quota, guidances
+from tuanxue.charter.verdicts import FAIL, NOT_EVIDENCED, PASS, ItemResult, by_school
 from tuanxue.org.models import HEAD_TITLES, Role
 from tuanxue.oversight.models import (
     AssignmentKind,

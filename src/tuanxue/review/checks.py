@@ -61,7 +61,7 @@ def semester_due(school, day, semesters=None):
 def check_duty_review(ctx):
     """Pass when the school union's review of the semester due (or a later one) was held by the
     assessment day with a panel that meets the charter's composition rule and graded someone."""
-    from tuanxue.charter.assessment import FAIL, NOT_EVIDENCED, PASS, ItemResult
+    from tuanxue.charter.verdicts import FAIL, NOT_EVIDENCED, PASS, ItemResult
 
     session = _context_session(ctx)
     if session is None:

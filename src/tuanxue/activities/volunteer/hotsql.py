@@ -48,15 +48,20 @@ def _through(field) -> tuple[str, str, str]:
     return q(through.db_table), q(own), q(other)
 
 
-@cache
-def _project_sql(vendor: str) -> str:
+def _project_select(more_columns: str = "", more_joins: str = "") -> str:
+    """The project with its school and activity (and what a caller adds), by the project's id."""
     project, activity, school = _table(VolunteerProject), _table(Activity), _table(School)
     return (
         f"SELECT {hotload.columns(VolunteerProject, 'p')}, {hotload.columns(School, 's')}, "
-        f"{hotload.columns(Activity, 'a')} FROM {project} p "
-        f"JOIN {school} s ON s.id = p.school_id JOIN {activity} a ON a.id = p.activity_id "
-        f"WHERE p.id = %s"
+        f"{hotload.columns(Activity, 'a')}{more_columns} FROM {project} p "
+        f"JOIN {school} s ON s.id = p.school_id JOIN {activity} a ON a.id = p.activity_id"
+        f"{more_joins} WHERE p.id = %s"
     )
+
+
+@cache
+def _project_sql(vendor: str) -> str:
+    return _project_select()
 
 
 def project_with_school_and_activity(project_id: int) -> VolunteerProject | None:
@@ -137,14 +142,10 @@ def role_with_checks(project_id: int, role_id: int, student: Student) -> Volunte
 
 @cache
 def _context_sql(vendor: str) -> str:
-    project, activity, school = _table(VolunteerProject), _table(Activity), _table(School)
-    return (
-        f"SELECT {hotload.columns(VolunteerProject, 'p')}, {hotload.columns(School, 's')}, "
-        f"{hotload.columns(Activity, 'a')}, {hotload.columns(VolunteerRole, 'r')}, "
-        f"{_checks_sql()} FROM {project} p "
-        f"JOIN {school} s ON s.id = p.school_id JOIN {activity} a ON a.id = p.activity_id "
-        f"LEFT JOIN {_table(VolunteerRole)} r ON r.id = %s AND r.project_id = p.id "
-        f"WHERE p.id = %s"
+    role = _table(VolunteerRole)
+    return _project_select(
+        f", {hotload.columns(VolunteerRole, 'r')}, {_checks_sql()}",
+        f" LEFT JOIN {role} r ON r.id = %s AND r.project_id = p.id",
     )
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from django.utils import translation
 
-from tuanxue.charter.assessment import Report
 from tuanxue.charter.documents.excel import build_xlsx
 from tuanxue.charter.documents.outline import Outline, build_outline
 from tuanxue.charter.documents.pdf import build_pdf
 from tuanxue.charter.documents.word import build_docx
+from tuanxue.charter.verdicts import Report
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_TYPE = "application/pdf"

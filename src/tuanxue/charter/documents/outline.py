@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tuanxue.charter.assessment import Report
 from tuanxue.charter.documents.figure import Figure, compliance_figure
 from tuanxue.charter.documents.sections import SectionWriter
 from tuanxue.charter.documents.text import (
@@ -45,6 +44,7 @@ from tuanxue.charter.documents.text import (
 )
 from tuanxue.charter.measures import describe
 from tuanxue.charter.models import Assessment
+from tuanxue.charter.verdicts import Report
 
 __all__ = [
     "SECTIONS",

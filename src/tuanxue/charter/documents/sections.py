@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from itertools import pairwise
 
-from tuanxue.charter.assessment import FAIL, PASS, Report
 from tuanxue.charter.compliance import OTHER_LEVEL_WORDS, month_diff
 from tuanxue.charter.documents.text import (
     CORE_MARK,
@@ -27,6 +26,7 @@ from tuanxue.charter.documents.text import (
     share_text,
 )
 from tuanxue.charter.models import CongressRecord
+from tuanxue.charter.verdicts import FAIL, PASS, Report
 from tuanxue.org.models import Title
 
 

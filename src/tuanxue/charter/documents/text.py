@@ -13,10 +13,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from tuanxue.charter.assessment import FAIL, NOT_EVIDENCED, PASS, ItemResult, Report
 from tuanxue.charter.compliance import union_rules
 from tuanxue.charter.models import ChecklistItem, Guidance
 from tuanxue.charter.rules import LAST_SEMESTER, LAST_YEAR, Limits
+from tuanxue.charter.verdicts import FAIL, NOT_EVIDENCED, PASS, ItemResult, Report
 from tuanxue.org.models import PoliticalStatus, Title
 
 # -- narrative sections ----------------------------------------------------------------------

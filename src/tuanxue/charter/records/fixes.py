@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tuanxue.charter.assessment import PASS, ItemResult
+from tuanxue.charter.verdicts import PASS, ItemResult
 
 # check key -> (URL name, link text); the URL takes the school's code.
 _PAGES = {

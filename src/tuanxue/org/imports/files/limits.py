@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -230,24 +231,27 @@ def _locate(archive: zipfile.ZipFile, names: set[str], shape: SheetShape) -> Non
             shape.styles_part = part
 
 
+def whole_tags(handle) -> Iterator[bytes]:
+    """An unpacked XML part in chunks of about ``CHUNK`` bytes, each cut after its last complete
+    tag (the rest waits for the next chunk)."""
+    carry = b""
+    while chunk := handle.read(CHUNK):
+        chunk = carry + chunk
+        cut = chunk.rfind(b">") + 1
+        carry = chunk[cut:]
+        yield chunk[:cut]
+
+
 def _scan_sheet(archive: zipfile.ZipFile, part: str, shape: SheetShape) -> None:
     """Count the sheet's rows and its widest column while unpacking it; stop at a limit."""
     limit_rows = max_rows() + 1  # the header row too
     limit_cells = settings.IMPORT_MAX_CELLS
-    carry = b""
     last = 0
     counted = 0
     wide = 0
     patterns: RowPatterns | None = None
     with archive.open(part) as handle:
-        while True:
-            chunk = handle.read(CHUNK)
-            if not chunk:
-                break
-            chunk = carry + chunk
-            # Cut after the last complete tag; the rest waits for the next chunk.
-            cut = chunk.rfind(b">") + 1
-            chunk, carry = chunk[:cut], chunk[cut:]
+        for chunk in whole_tags(handle):
             if patterns is None:
                 found = SHEET_DATA.search(chunk)
                 if found is None:

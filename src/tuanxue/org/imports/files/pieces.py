@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Iterator
 from contextlib import ExitStack
 
-from tuanxue.org.imports.files.limits import CHUNK, SHEET_DATA, SheetShape
+from tuanxue.org.imports.files.limits import CHUNK, SHEET_DATA, SheetShape, whole_tags
 
 MB = 1024 * 1024
 PIECE_BYTES = 1 * MB
@@ -110,20 +110,15 @@ class SharedStrings:
         self.prefix = b""
         entry: re.Pattern | None = None
         written = 0
-        carry = b""
+        before = b""  # what came before the root element was found
         end = -1
         with archive.open(part) as handle:
-            while True:
-                chunk = handle.read(CHUNK)
-                if not chunk:
-                    break
-                chunk = carry + chunk
-                cut = chunk.rfind(b">") + 1
-                chunk, carry = chunk[:cut], chunk[cut:]
+            for chunk in whole_tags(handle):
                 if entry is None:
+                    chunk = before + chunk
                     found = STRINGS_TAG.search(chunk)
                     if found is None:
-                        carry = chunk + carry  # still before the root element
+                        before = chunk
                         continue
                     self.prefix = found.group(1) or b""
                     self.head = STRING_COUNTS.sub(b"", found.group(0))
